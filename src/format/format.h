@@ -1,0 +1,43 @@
+// The output formats and the one entry point that writes a Dataset in any of them.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "format/sink.h"
+#include "model/columns.h"
+#include "model/dataset.h"
+
+namespace pcusage {
+
+// An output format (-o).
+enum class Format { kTable, kJson, kNdjson, kCsv, kTsv };
+
+// Parses a format name (`table`, `json`, `ndjson`, `csv`, `tsv`).
+std::optional<Format> parse_format(std::string_view name);
+
+// How to write: the format, the columns (table/csv/tsv), the header row and the formula guard.
+struct FormatOptions {
+  Format format = Format::kTable;
+  std::vector<Column> columns;
+  bool header = true;
+  bool csv_allow_formulas = false;
+};
+
+// Writes every item of `data`, in data.items() order.
+void write_output(const Dataset& data, const FormatOptions& options, Sink& out);
+
+// Per-format writers, each in its own file.
+void write_json(const Dataset& data, Sink& out);
+void write_ndjson(const Dataset& data, Sink& out);
+void write_csv(const Dataset& data, const FormatOptions& options, Sink& out);
+void write_tsv(const Dataset& data, const FormatOptions& options, Sink& out);
+void write_table(const Dataset& data, const FormatOptions& options, Sink& out);
+
+// Writes the value rooted at node index `root` as compact JSON (iterative, any depth).
+void write_compact_json(const Dataset& data, std::uint32_t root, Sink& out);
+// Appends the value rooted at `root` as compact JSON to `out` (cells of objects and arrays).
+void append_compact_json(const Dataset& data, std::uint32_t root, std::string& out);
+
+}  // namespace pcusage

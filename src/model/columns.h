@@ -1,0 +1,35 @@
+// Column paths over items: resolving dotted names, flattening `*`, and looking cells up.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "model/dataset.h"
+
+namespace pcusage {
+
+// One output column: its header text and the member names (key ids) that lead to its cell.
+struct Column {
+  std::string name;
+  std::vector<std::uint32_t> path;  // empty when no item has this field
+};
+
+// The default columns, in order.
+const std::vector<std::string>& default_column_names();
+
+// Every field seen in the items, nested objects flattened to dotted paths, in first-seen order.
+// A non-empty object is flattened; scalars, arrays and empty objects are leaves.
+std::vector<Column> all_columns(const Dataset& data);
+
+// Resolves names (dotted paths; "*" expands to all_columns) against the items. When the dataset has
+// items and a name reaches no item, fails with ExitCode::kUsage listing the available fields, unless
+// `lenient` (the default columns are never an error).
+Result<std::vector<Column>> resolve_columns(const Dataset& data, const std::vector<std::string>& names,
+                                            bool lenient, const char* flag = "--columns");
+
+// The cell of `item` (a node index) for `column`, or nullptr when missing.
+const Node* lookup(const Dataset& data, std::uint32_t item, const Column& column);
+
+}  // namespace pcusage

@@ -1,0 +1,68 @@
+// The parsed items of one or more response pages, kept as a flat node arena (no recursion needed).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace pcusage {
+
+// The JSON kind of a node; numbers keep their original text.
+enum class Kind : std::uint8_t { kNull, kFalse, kTrue, kNumber, kString, kArray, kObject };
+
+// Key id of a node that is not an object member.
+inline constexpr std::uint32_t kNoKey = 0xFFFFFFFFu;
+
+// One JSON value in pre-order. A container's subtree is the `span` nodes starting at itself;
+// its direct children start right after it and each is followed by its own subtree.
+struct Node {
+  const char* text = nullptr;  // number text or decoded UTF-8 string (not NUL-terminated)
+  std::uint32_t size = 0;      // string/number byte length, or container child count
+  std::uint32_t span = 1;      // nodes in this subtree, itself included
+  std::uint32_t key = kNoKey;  // interned member name, kNoKey outside objects
+  Kind kind = Kind::kNull;
+
+  std::string_view str() const { return {text, size}; }
+};
+
+// All items of a run: the bodies they point into, the node arena, the interned keys.
+class Dataset {
+ public:
+  Dataset() = default;
+  Dataset(const Dataset&) = delete;
+  Dataset& operator=(const Dataset&) = delete;
+  Dataset(Dataset&&) = default;
+  Dataset& operator=(Dataset&&) = default;
+
+  // Stores a body whose address stays fixed for the Dataset's lifetime, and returns it.
+  std::string& adopt(std::string body);
+
+  // The id of a member name, interning it on first sight.
+  std::uint32_t intern(std::string_view name);
+  // The id of a member name, or kNoKey when no member has it.
+  std::uint32_t find_key(std::string_view name) const;
+  // The name behind a key id.
+  std::string_view key_name(std::uint32_t id) const { return m_key_names[id]; }
+
+  // The node arena and the index of each item's (object) node in it, in received order.
+  std::vector<Node>& nodes() { return m_nodes; }
+  const std::vector<Node>& nodes() const { return m_nodes; }
+  std::vector<std::uint32_t>& items() { return m_items; }
+  const std::vector<std::uint32_t>& items() const { return m_items; }
+
+  // The member of object node `object` named `key`, or nullptr (first one wins on duplicates).
+  const Node* member(std::uint32_t object, std::uint32_t key) const;
+
+ private:
+  std::deque<std::string> m_bodies;
+  std::vector<Node> m_nodes;
+  std::vector<std::uint32_t> m_items;
+  std::vector<std::string_view> m_key_names;
+  std::deque<std::string> m_key_storage;
+  std::unordered_map<std::string_view, std::uint32_t> m_key_ids;
+};
+
+}  // namespace pcusage
