@@ -1,1 +1,18 @@
-int main() { return 0; }
+// pcusage: Partner Center license usage insights on the command line.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "app/run.h"
+#include "cli/parse_args.h"
+#include "core/signals.h"
+#include "http/curl_client.h"
+
+int main(int argc, char** argv) {
+  auto options = pcusage::parse_args(argc, argv, pcusage::process_env);
+  if (!options) return static_cast<int>(pcusage::report(options.error(), std::cerr));
+  pcusage::install_signal_handlers();
+  auto client = pcusage::make_curl_client(&pcusage::interrupted);
+  pcusage::FdSink out(STDOUT_FILENO);
+  return static_cast<int>(pcusage::run(*options, *client, out, std::cerr));
+}

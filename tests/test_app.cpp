@@ -1,1 +1,561 @@
+// The whole run against an in-memory HTTP client: requests, tokens, errors, retries, paging.
 #include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "app/retry.h"
+#include "app/run.h"
+#include "cli/parse_args.h"
+#include "core/signals.h"
+#include "core/text.h"
+#include "support/fake_client.h"
+
+using namespace pcusage;
+using pcusage::test::FakeClient;
+using pcusage::test::response;
+
+namespace {
+
+const char* kSeed = R"({"totalCount":2,"items":[
+ {"proratedLicensesUsagePercent":0.0,"workloadName":"Exchange","processedDateTime":"2017-03-09T00:00:00+00:00","serviceName":"o365","channel":"reseller","attributes":{"objectType":"PartnerLicensesUsageInsights"}},
+ {"proratedLicensesUsagePercent":0.5,"workloadName":"SharePoint","processedDateTime":"2017-03-10T00:00:00+00:00","serviceName":"crm","channel":"reseller","attributes":{"objectType":"PartnerLicensesUsageInsights"}}],
+ "attributes":{"objectType":"Collection"}})";
+
+const char* kSeedCsv =
+    "workloadName,serviceName,channel,proratedLicensesUsagePercent,processedDateTime\n"
+    "Exchange,o365,reseller,0.0,2017-03-09T00:00:00+00:00\n"
+    "SharePoint,crm,reseller,0.5,2017-03-10T00:00:00+00:00\n";
+
+struct Outcome {
+  ExitCode code;
+  std::string out;
+  std::string err;
+};
+
+Options options_for(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  std::vector<const char*> argv{"pcusage"};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  auto parsed = parse_args(static_cast<int>(argv.size()), argv.data(),
+                           [env](const char* name) -> std::optional<std::string> {
+                             auto it = env.find(name);
+                             if (it == env.end()) return std::nullopt;
+                             return it->second;
+                           });
+  REQUIRE(parsed.ok());
+  return *parsed;
+}
+
+Outcome run_with(FakeClient& client, std::vector<std::string> args,
+                 std::map<std::string, std::string> env = {}) {
+  Options options = options_for(std::move(args), std::move(env));
+  StringSink out;
+  std::ostringstream err;
+  const ExitCode code = run(options, client, out, err);
+  return {code, out.str(), err.str()};
+}
+
+// The common case: a token and a loopback base URL.
+std::vector<std::string> with_token(std::vector<std::string> extra) {
+  std::vector<std::string> args{"--token", "s3cret-token", "--base-url", "http://127.0.0.1:9/pc/"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+void require_failure(const Outcome& o, ExitCode code, const std::string& fragment) {
+  INFO(o.err);
+  CHECK(o.code == code);
+  CHECK(o.out.empty());
+  CHECK(o.err.rfind("pcusage: error: ", 0) == 0);
+  CHECK(o.err.find('\n') == o.err.size() - 1);
+  CHECK(o.err.find(fragment) != std::string::npos);
+  CHECK(o.err.find("s3cret-token") == std::string::npos);
+}
+
+HeaderList ids() { return {{"MS-CorrelationId", "cid-1"}, {"MS-RequestId", "rid-1"}}; }
+
+std::string temp_dir() {
+  char dir[] = "/tmp/pcusage-app-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  return dir;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+std::size_t count_files(const std::string& dir) {
+  std::size_t n = 0;
+  std::string cmd = "ls -A " + dir + " | wc -l";
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    if (fscanf(p, "%zu", &n) != 1) n = 0;
+    pclose(p);
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("the request: path, headers, limits") {
+  FakeClient client({response(200, kSeed)});
+  auto o = run_with(client, with_token({"-o", "csv", "--locale", "fr-FR", "--timeout", "30",
+                                        "--connect-timeout", "4", "--max-response-bytes", "1M"}));
+  CHECK(o.code == ExitCode::kOk);
+  CHECK(o.out == kSeedCsv);
+  CHECK(o.err.empty());
+  REQUIRE(client.sent.size() == 1);
+  const HttpRequest& r = client.sent[0];
+  CHECK(r.method == "GET");
+  CHECK(r.url == "http://127.0.0.1:9/pc/v1/analytics/licenses/usage");
+  CHECK(find_header(r.headers, "Authorization") == "Bearer s3cret-token");
+  CHECK(find_header(r.headers, "Accept") == "application/json");
+  CHECK(find_header(r.headers, "MS-Contract-Version") == "v1");
+  CHECK(find_header(r.headers, "X-Locale") == "fr-FR");
+  CHECK(find_header(r.headers, "User-Agent").substr(0, 8) == "pcusage/");
+  CHECK(is_guid(find_header(r.headers, "MS-RequestId")));
+  CHECK(is_guid(find_header(r.headers, "MS-CorrelationId")));
+  CHECK(find_header(r.headers, "MS-RequestId") != find_header(r.headers, "MS-CorrelationId"));
+  CHECK(r.allow_http);
+  CHECK(r.connect_timeout == std::chrono::milliseconds(4000));
+  CHECK(r.max_body_bytes == 1u << 20);
+  const auto left = r.deadline - std::chrono::steady_clock::now();
+  CHECK(left > std::chrono::seconds(25));
+  CHECK(left <= std::chrono::seconds(30));
+}
+
+TEST_CASE("correlation id: given, or random per run") {
+  FakeClient a({response(200, kSeed)}), b({response(200, kSeed)});
+  run_with(a, with_token({"--correlation-id", "0b9f6a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"}));
+  CHECK(find_header(a.sent[0].headers, "MS-CorrelationId") == "0b9f6a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b");
+  run_with(b, with_token({}));
+  FakeClient c({response(200, kSeed)});
+  run_with(c, with_token({}));
+  CHECK(find_header(b.sent[0].headers, "MS-CorrelationId") != find_header(c.sent[0].headers, "MS-CorrelationId"));
+}
+
+TEST_CASE("https base URL does not allow plain http") {
+  FakeClient client({response(200, kSeed)});
+  run_with(client, {"--token", "t", "--base-url", "https://h.example"});
+  REQUIRE(client.sent.size() == 1);
+  CHECK_FALSE(client.sent[0].allow_http);
+  CHECK(client.sent[0].url == "https://h.example/v1/analytics/licenses/usage");
+}
+
+TEST_CASE("token sources") {
+  const std::string dir = temp_dir();
+  const std::string file = dir + "/token";
+  std::ofstream(file) << "  file-token \n\n";
+  SECTION("--token-file, trimmed") {
+    FakeClient client({response(200, kSeed)});
+    auto o = run_with(client, {"--token-file", file, "--base-url", "http://localhost:1"});
+    CHECK(o.code == ExitCode::kOk);
+    CHECK(find_header(client.sent[0].headers, "Authorization") == "Bearer file-token");
+  }
+  SECTION("PCUSAGE_TOKEN, trimmed; a flag wins silently") {
+    FakeClient client({response(200, kSeed), response(200, kSeed)});
+    auto o = run_with(client, {"--base-url", "http://localhost:1"}, {{"PCUSAGE_TOKEN", " env-token\n"}});
+    CHECK(o.code == ExitCode::kOk);
+    CHECK(find_header(client.sent[0].headers, "Authorization") == "Bearer env-token");
+    o = run_with(client, {"--token", "flag", "--base-url", "http://localhost:1"}, {{"PCUSAGE_TOKEN", "env"}});
+    CHECK(o.err.empty());
+    CHECK(find_header(client.sent[1].headers, "Authorization") == "Bearer flag");
+  }
+  SECTION("two explicit sources") {
+    FakeClient client;
+    auto o = run_with(client, {"--token", "a", "--token-file", file});
+    require_failure(o, ExitCode::kUsage, "only one token source");
+    CHECK(client.sent.empty());
+  }
+  SECTION("no token at all") {
+    FakeClient client;
+    auto o = run_with(client, {});
+    require_failure(o, ExitCode::kUsage, "no token: give one with --token-file");
+    CHECK(client.sent.empty());
+  }
+  SECTION("empty, or with characters that could inject headers") {
+    for (const char* bad : {"   ", "a\r\nX-Evil: 1", "tök", "a b"}) {
+      FakeClient client;
+      auto o = run_with(client, {"--token", bad});
+      INFO(bad);
+      CHECK(o.code == ExitCode::kUsage);
+      CHECK(o.out.empty());
+      CHECK(client.sent.empty());
+    }
+    std::ofstream(file) << "\n";
+    FakeClient client;
+    require_failure(run_with(client, {"--token-file", file}), ExitCode::kUsage, "the token is empty");
+  }
+  SECTION("unreadable token file") {
+    FakeClient client;
+    require_failure(run_with(client, {"--token-file", dir + "/missing"}), ExitCode::kUsage,
+                    "--token-file: cannot read");
+  }
+  std::remove(file.c_str());
+  rmdir(dir.c_str());
+}
+
+TEST_CASE("HTTP errors map to exit codes with the service's details") {
+  const std::string pc403 =
+      R"({"code":900150,"description":"The supplied role does not have the rights","data":[],"source":"PartnerFD"})";
+  struct Case {
+    long status;
+    std::string body;
+    ExitCode code;
+    std::string fragment;
+  };
+  const std::vector<Case> cases = {
+      {401, R"({"code":600008,"description":"Unauthorized: token rejected"})", ExitCode::kAuth,
+       "HTTP 401 Unauthorized: 600008: Unauthorized: token rejected (MS-CorrelationId cid-1, MS-RequestId rid-1)"},
+      {403, pc403, ExitCode::kAuth, "HTTP 403 Forbidden: 900150: The supplied role does not have the rights"},
+      {404, R"({"code":"NotFound","description":"Resource not found"})", ExitCode::kRefused,
+       "HTTP 404 Not Found: NotFound: Resource not found"},
+      {400, R"({"code":400,"message":"bad thing","errorName":"BadRequest"})", ExitCode::kRefused,
+       "HTTP 400 Bad Request: 400: bad thing"},
+      {429, R"({"statusCode":429,"message":"Rate limit is exceeded. Try again in 57 seconds."})",
+       ExitCode::kUnavailable, "HTTP 429 Too Many Requests: Rate limit is exceeded. Try again in 57 seconds."},
+      {500, R"({"code":800003,"description":"Unexpected service error"})", ExitCode::kUnavailable,
+       "HTTP 500 Internal Server Error: 800003: Unexpected service error"},
+      {408, "", ExitCode::kUnavailable, "HTTP 408 Request Timeout"},
+      {503, "<html><body><h1>Service\n\x1b[31mUnavailable</h1></body></html>", ExitCode::kUnavailable,
+       "HTTP 503 Service Unavailable: Service \\x1B[31mUnavailable"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.status);
+    FakeClient client({response(c.status, c.body, ids())});
+    auto o = run_with(client, with_token({"--retries", "0"}));
+    require_failure(o, c.code, c.fragment);
+  }
+}
+
+TEST_CASE("a redirect is not followed") {
+  FakeClient client({response(302, "", {{"Location", "https://elsewhere.example/steal"}})});
+  auto o = run_with(client, with_token({}));
+  require_failure(o, ExitCode::kRefused, "HTTP 302 Found: redirect to https://elsewhere.example/steal not followed");
+  CHECK(client.sent.size() == 1);
+}
+
+TEST_CASE("transport failures") {
+  struct Case {
+    TransportFailure kind;
+    ExitCode code;
+    std::string fragment;
+  };
+  for (const auto& c : std::vector<Case>{
+           {TransportFailure::kConnect, ExitCode::kNetwork, "request failed: refused"},
+           {TransportFailure::kTruncated, ExitCode::kNetwork, "request failed: refused"},
+           {TransportFailure::kTls, ExitCode::kNetwork, "request failed: refused"},
+           {TransportFailure::kCertificate, ExitCode::kNetwork, "--cacert"},
+           {TransportFailure::kTooLarge, ExitCode::kInvalid, "request failed: refused"},
+       }) {
+    FakeClient client({TransportError{c.kind, "refused", false}});
+    auto o = run_with(client, with_token({"--retries", "0"}));
+    require_failure(o, c.code, c.fragment);
+  }
+}
+
+TEST_CASE("invalid responses exit 7") {
+  for (const char* body : {"<html>maintenance</html>", "[]", R"({"items":{}})", R"({"items":[1]})",
+                           R"({"totalCount": 5, "items": [{"workloadName": "Exch)"}) {
+    INFO(body);
+    FakeClient client({response(200, body)});
+    require_failure(run_with(client, with_token({})), ExitCode::kInvalid, "invalid response");
+  }
+}
+
+TEST_CASE("retries: statuses, request ids, quiet success") {
+  SECTION("500, 500, 200: three request ids, one correlation id, silent") {
+    HeaderList now = {{"Retry-After", "0"}};
+    FakeClient client({response(500, "", now), response(503, "", now), response(200, kSeed)});
+    auto o = run_with(client, with_token({"-o", "csv"}));
+    CHECK(o.code == ExitCode::kOk);
+    CHECK(o.out == kSeedCsv);
+    CHECK(o.err.empty());
+    REQUIRE(client.sent.size() == 3);
+    std::set<std::string> rids, cids;
+    for (const auto& r : client.sent) {
+      rids.emplace(find_header(r.headers, "MS-RequestId"));
+      cids.emplace(find_header(r.headers, "MS-CorrelationId"));
+    }
+    CHECK(rids.size() == 3);
+    CHECK(cids.size() == 1);
+  }
+  SECTION("no response: the same request id is sent again") {
+    FakeClient client({TransportError{TransportFailure::kConnect, "refused", false},
+                       response(200, kSeed)});
+    auto start = std::chrono::steady_clock::now();
+    auto o = run_with(client, with_token({}));
+    CHECK(o.code == ExitCode::kOk);
+    REQUIRE(client.sent.size() == 2);
+    CHECK(find_header(client.sent[0].headers, "MS-RequestId") ==
+          find_header(client.sent[1].headers, "MS-RequestId"));
+    // Without Retry-After the first backoff is about 1 s (0.8 to 1.2 s with jitter).
+    CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(800));
+  }
+  SECTION("never other statuses, and not 501") {
+    for (long status : {400L, 401L, 403L, 404L, 501L}) {
+      FakeClient client({response(status, ""), response(200, kSeed)});
+      auto o = run_with(client, with_token({}));
+      CHECK(o.code != ExitCode::kOk);
+      CHECK(client.sent.size() == 1);
+    }
+  }
+  SECTION("--retries N means N+1 attempts, then the last error") {
+    std::vector<HttpResult> script(5, response(503, R"({"code":503,"description":"down"})", {{"Retry-After", "0"}}));
+    FakeClient client(script);
+    auto o = run_with(client, with_token({"--retries", "2"}));
+    require_failure(o, ExitCode::kUnavailable, "HTTP 503 Service Unavailable: 503: down");
+    CHECK(client.sent.size() == 3);
+  }
+  SECTION("a Retry-After past the deadline fails at once") {
+    FakeClient client({response(429, "", {{"Retry-After", "57"}}), response(200, kSeed)});
+    auto start = std::chrono::steady_clock::now();
+    auto o = run_with(client, with_token({"--timeout", "5"}));
+    require_failure(o, ExitCode::kUnavailable, "HTTP 429");
+    CHECK(client.sent.size() == 1);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+  }
+  SECTION("-v shows every attempt and wait") {
+    FakeClient client({response(429, "", {{"Retry-After", "0"}}), response(200, kSeed)});
+    auto o = run_with(client, with_token({"-v"}));
+    CHECK(o.code == ExitCode::kOk);
+    CHECK(o.err.find("(attempt 1)") != std::string::npos);
+    CHECK(o.err.find("(attempt 2)") != std::string::npos);
+    CHECK(o.err.find("retrying in 0 ms") != std::string::npos);
+  }
+  SECTION("a deadline reached in a transfer is not retried") {
+    FakeClient client({TransportError{TransportFailure::kDeadline, "timed out", false}, response(200, kSeed)});
+    auto o = run_with(client, with_token({"--timeout", "3"}));
+    require_failure(o, ExitCode::kNetwork, "the --timeout of 3 s passed");
+    CHECK(client.sent.size() == 1);
+  }
+}
+
+TEST_CASE("Retry-After and backoff arithmetic") {
+  using std::chrono::milliseconds;
+  CHECK(parse_retry_after("57", 0) == milliseconds(57000));
+  CHECK(parse_retry_after(" 0 ", 0) == milliseconds(0));
+  CHECK(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412470) == milliseconds(10000));
+  CHECK(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412490) == milliseconds(0));
+  CHECK_FALSE(parse_retry_after("soon", 0));
+  CHECK_FALSE(parse_retry_after("", 0));
+  CHECK(backoff_delay(1, 0) == milliseconds(1000));
+  CHECK(backoff_delay(2, 0) == milliseconds(2000));
+  CHECK(backoff_delay(3, 1) == milliseconds(4800));
+  CHECK(backoff_delay(3, -1) == milliseconds(3200));
+  CHECK(backoff_delay(6, 1) == milliseconds(30000));
+  CHECK(backoff_delay(20, 0) == milliseconds(30000));
+}
+
+TEST_CASE("paging") {
+  const std::string page1 =
+      R"({"totalCount":3,"items":[{"workloadName":"A"}],"links":{"next":{"uri":"/analytics/licenses/usage?seek=1","method":"GET","headers":[{"key":"MS-ContinuationToken","value":"a1,b2_c3/d4="},{"key":"Authorization","value":"Bearer stolen"}]}}})";
+  const std::string page2 = R"({"items":[{"workloadName":"B"},{"workloadName":"C"}]})";
+  SECTION("pages are merged; only the continuation token travels") {
+    FakeClient client({response(200, page1), response(200, page2)});
+    auto o = run_with(client, with_token({"-o", "csv", "--columns", "workloadName"}));
+    CHECK(o.code == ExitCode::kOk);
+    CHECK(o.out == "workloadName\nA\nB\nC\n");
+    CHECK(o.err.empty());
+    REQUIRE(client.sent.size() == 2);
+    CHECK(client.sent[1].url == "http://127.0.0.1:9/pc/v1/analytics/licenses/usage?seek=1");
+    CHECK(find_header(client.sent[1].headers, "MS-ContinuationToken") == "a1,b2_c3/d4=");
+    CHECK(find_header(client.sent[1].headers, "Authorization") == "Bearer s3cret-token");
+    CHECK(find_header(client.sent[0].headers, "MS-ContinuationToken").empty());
+  }
+  SECTION("an absolute link to the same origin is followed") {
+    const std::string p1 = R"({"items":[],"links":{"next":{"uri":"http://127.0.0.1:9/pc/v1/x?p=2"}}})";
+    FakeClient client({response(200, p1), response(200, page2)});
+    auto o = run_with(client, with_token({"-o", "ndjson"}));
+    CHECK(o.code == ExitCode::kOk);
+    CHECK(client.sent[1].url == "http://127.0.0.1:9/pc/v1/x?p=2");
+  }
+  SECTION("a link to another host is refused before any request") {
+    for (const char* uri : {"http://evil.example/v1/x", "http://127.0.0.1:10/pc/v1/x", "https://127.0.0.1:9/v1/x"}) {
+      const std::string p1 = std::string(R"({"items":[],"links":{"next":{"uri":")") + uri + R"("}}})";
+      FakeClient client({response(200, p1), response(200, page2)});
+      require_failure(run_with(client, with_token({})), ExitCode::kInvalid, "another host");
+      CHECK(client.sent.size() == 1);
+    }
+  }
+  SECTION("a loop is an invalid response") {
+    const std::string p = R"({"items":[{"a":1}],"links":{"next":{"uri":"/v1/x","headers":[{"key":"MS-ContinuationToken","value":"t"}]}}})";
+    FakeClient client({response(200, p), response(200, p), response(200, p)});
+    require_failure(run_with(client, with_token({})), ExitCode::kInvalid, "loops");
+    CHECK(client.sent.size() == 2);
+  }
+  SECTION("more than --max-pages is an invalid response") {
+    std::vector<HttpResult> script;
+    for (int i = 0; i < 5; ++i) {
+      script.push_back(response(200, R"({"items":[],"links":{"next":{"uri":"/v1/x","headers":[{"key":"MS-ContinuationToken","value":"t)" +
+                                         std::to_string(i) + R"("}]}}})"));
+    }
+    FakeClient client(script);
+    require_failure(run_with(client, with_token({"--max-pages", "3"})), ExitCode::kInvalid, "more than --max-pages 3");
+    CHECK(client.sent.size() == 3);
+  }
+  SECTION("only GET links") {
+    FakeClient client({response(200, R"({"items":[],"links":{"next":{"uri":"/v1/x","method":"POST"}}})")});
+    require_failure(run_with(client, with_token({})), ExitCode::kInvalid, "only GET");
+  }
+  SECTION("a totalCount that differs is a warning") {
+    FakeClient client({response(200, R"({"totalCount":9,"items":[{"a":1}]})")});
+    auto o = run_with(client, with_token({"-o", "ndjson"}));
+    CHECK(o.code == ExitCode::kOk);
+    CHECK(o.out == "{\"a\":1}\n");
+    CHECK(o.err == "pcusage: warning: the response announced totalCount 9 but 1 items arrived\n");
+  }
+}
+
+TEST_CASE("-v traces without secrets") {
+  FakeClient client({response(200, kSeed, ids())});
+  auto o = run_with(client, with_token({"-v", "-o", "json"}));
+  CHECK(o.code == ExitCode::kOk);
+  CHECK(o.err.find("* GET http://127.0.0.1:9/pc/v1/analytics/licenses/usage (attempt 1)") != std::string::npos);
+  CHECK(o.err.find("> Authorization: Bearer ***") != std::string::npos);
+  CHECK(o.err.find("> X-Locale: en-US") != std::string::npos);
+  CHECK(o.err.find("< HTTP 200 OK in ") != std::string::npos);
+  CHECK(o.err.find("< MS-CorrelationId: cid-1") != std::string::npos);
+  CHECK(o.err.find("< MS-RequestId: rid-1") != std::string::npos);
+  CHECK(o.err.find("s3cret-token") == std::string::npos);
+}
+
+TEST_CASE("--input formats a saved response without a token or request") {
+  const std::string dir = temp_dir();
+  const std::string file = dir + "/saved.json";
+  std::ofstream(file) << kSeed;
+  FakeClient client;
+  auto o = run_with(client, {"--input", file, "-o", "csv"});
+  CHECK(o.code == ExitCode::kOk);
+  CHECK(o.out == kSeedCsv);
+  CHECK(client.sent.empty());
+  require_failure(run_with(client, {"--input", dir + "/nope.json"}), ExitCode::kUsage, "--input: cannot read");
+  require_failure(run_with(client, {"--input", dir}), ExitCode::kUsage, "directory");
+  require_failure(run_with(client, {"--input", file, "--max-response-bytes", "10"}), ExitCode::kInvalid,
+                  "--max-response-bytes");
+  std::remove(file.c_str());
+  rmdir(dir.c_str());
+}
+
+TEST_CASE("fields named in --columns or --sort must exist") {
+  FakeClient client({response(200, kSeed), response(200, kSeed), response(200, R"({"items":[]})")});
+  auto o = run_with(client, with_token({"--columns", "workloadName,nope"}));
+  require_failure(o, ExitCode::kUsage, "no field \"nope\"");
+  CHECK(o.err.find("attributes.objectType") != std::string::npos);
+  o = run_with(client, with_token({"--sort", "nope:desc"}));
+  require_failure(o, ExitCode::kUsage, "--sort");
+  // An empty result has no fields to check against.
+  o = run_with(client, with_token({"--columns", "nope", "-o", "csv"}));
+  CHECK(o.code == ExitCode::kOk);
+  CHECK(o.out == "nope\n");
+}
+
+TEST_CASE("--sort orders the rows") {
+  FakeClient client({response(200, kSeed)});
+  auto o = run_with(client, with_token({"-o", "csv", "--columns", "workloadName", "--sort",
+                                        "proratedLicensesUsagePercent:desc", "--no-header"}));
+  CHECK(o.code == ExitCode::kOk);
+  CHECK(o.out == "SharePoint\nExchange\n");
+}
+
+TEST_CASE("--output-file replaces the file atomically") {
+  const std::string dir = temp_dir();
+  const std::string path = dir + "/report.csv";
+  SECTION("success writes the file, nothing on stdout, mode of a new file from the umask") {
+    FakeClient client({response(200, kSeed)});
+    const mode_t old = umask(027);
+    auto o = run_with(client, with_token({"-o", "csv", "--output-file", path}));
+    umask(old);
+    CHECK(o.code == ExitCode::kOk);
+    CHECK(o.out.empty());
+    CHECK(slurp(path) == kSeedCsv);
+    struct stat st = {};
+    REQUIRE(stat(path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0640);
+    CHECK(count_files(dir) == 1);
+  }
+  SECTION("an existing file keeps its mode; a failure leaves it untouched") {
+    std::ofstream(path) << "old";
+    chmod(path.c_str(), 0604);
+    FakeClient client({response(404, ""), response(200, kSeed)});
+    auto o = run_with(client, with_token({"-o", "csv", "--output-file", path}));
+    CHECK(o.code == ExitCode::kRefused);
+    CHECK(slurp(path) == "old");
+    CHECK(count_files(dir) == 1);
+    o = run_with(client, with_token({"-o", "csv", "--output-file", path}));
+    CHECK(o.code == ExitCode::kOk);
+    CHECK(slurp(path) == kSeedCsv);
+    struct stat st = {};
+    REQUIRE(stat(path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0604);
+    CHECK(count_files(dir) == 1);
+  }
+  SECTION("a usage error found after the fetch leaves no file") {
+    FakeClient client({response(200, kSeed)});
+    auto o = run_with(client, with_token({"--columns", "nope", "--output-file", path}));
+    CHECK(o.code == ExitCode::kUsage);
+    CHECK(count_files(dir) == 0);
+  }
+  std::remove(path.c_str());
+  rmdir(dir.c_str());
+}
+
+// A client that delivers a signal in the middle of its transfer, as the real one sees it.
+class SignalledClient : public FakeClient {
+ public:
+  explicit SignalledClient(int signal) : m_signal(signal) {}
+  HttpResult send(const HttpRequest& request) override {
+    sent.push_back(request);
+    raise_interrupt(m_signal);
+    return TransportError{TransportFailure::kInterrupted, "interrupted", false};
+  }
+
+ private:
+  int m_signal;
+};
+
+TEST_CASE("SIGINT and SIGTERM end the run with 130 and 143") {
+  const std::string dir = temp_dir();
+  const std::string path = dir + "/out.csv";
+  for (auto [sig, code] : {std::pair{SIGINT, ExitCode::kInterrupted}, {SIGTERM, ExitCode::kTerminated}}) {
+    SignalledClient client(sig);
+    auto o = run_with(client, with_token({"--output-file", path}));
+    clear_interrupt();
+    CHECK(o.code == code);
+    CHECK(o.out.empty());
+    CHECK(count_files(dir) == 0);
+  }
+  SECTION("a signal during a retry wait ends it at once") {
+    FakeClient client({response(503, "", {{"Retry-After", "20"}})});
+    std::thread killer([] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      raise_interrupt(SIGTERM);
+    });
+    const auto start = std::chrono::steady_clock::now();
+    auto o = run_with(client, with_token({"--output-file", path}));
+    killer.join();
+    clear_interrupt();
+    CHECK(o.code == ExitCode::kTerminated);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    CHECK(count_files(dir) == 0);
+  }
+  rmdir(dir.c_str());
+}
+
+TEST_CASE("--version names the program and the HTTP library") {
+  FakeClient client;
+  auto o = run_with(client, {"--version"});
+  CHECK(o.code == ExitCode::kOk);
+  CHECK(o.out.rfind("pcusage ", 0) == 0);
+  CHECK(o.out.find("(fakehttp/1.0)") != std::string::npos);
+}

@@ -17,7 +17,8 @@ enum class ExitCode : int {
   kUnavailable = 5,   // 408, 429, 5xx
   kNetwork = 6,       // DNS, connect, TLS, timeout, transfer cut short
   kInvalid = 7,       // invalid response: not JSON, not UTF-8, not a collection
-  kInterrupted = 130, // SIGINT; SIGTERM gives 143
+  kInterrupted = 130, // SIGINT
+  kTerminated = 143,  // SIGTERM
 };
 
 // What failed and why, with the exit code it maps to; printed as "pcusage: error: <message>".

@@ -1,0 +1,41 @@
+#include <string>
+
+#include "format/cell_text.h"
+#include "format/format.h"
+
+namespace pcusage {
+
+void write_csv(const Dataset& data, const FormatOptions& options, Sink& out) {
+  const std::vector<Column>& columns = options.columns;
+  // With no columns every record would be a blank line, which CSV readers skip or reject.
+  if (columns.empty()) return;
+  const bool guard = !options.csv_allow_formulas;
+  // A record of one empty field would be a blank line, which readers drop: write it as "".
+  const bool single = columns.size() == 1;
+  if (options.header) {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (c != 0) out.put(',');
+      if (single && columns[c].name.empty()) {
+        out.write("\"\"");
+      } else {
+        write_csv_field(columns[c].name, guard, out);
+      }
+    }
+    out.put('\n');
+  }
+  std::string scratch;
+  for (std::uint32_t item : data.items()) {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      if (c != 0) out.put(',');
+      const Cell cell = cell_of(data, lookup(data, item, columns[c]), scratch);
+      if (single && cell.text.empty()) {
+        out.write("\"\"");
+      } else {
+        write_csv_field(cell.text, guard && cell.is_string, out);
+      }
+    }
+    out.put('\n');
+  }
+}
+
+}  // namespace pcusage

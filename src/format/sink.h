@@ -10,7 +10,8 @@
 
 namespace pcusage {
 
-// A large write buffer with a fast inline path; subclasses say where full buffers go.
+// A large write buffer with a fast inline path; subclasses say where full buffers go. Call
+// finish() when done: bytes still buffered at destruction are dropped.
 class Sink {
  public:
   explicit Sink(std::size_t capacity = 1 << 16);
@@ -21,7 +22,8 @@ class Sink {
   // Appends bytes.
   void write(std::string_view s) {
     if (s.size() <= m_cap - m_len) {
-      std::memcpy(m_buf + m_len, s.data(), s.size());
+      // An empty view may hold nullptr, which memcpy must not get even with a zero length.
+      if (!s.empty()) std::memcpy(m_buf + m_len, s.data(), s.size());
       m_len += s.size();
     } else {
       write_slow(s);
@@ -38,7 +40,8 @@ class Sink {
   Status finish();
 
  protected:
-  // Takes `n` buffered bytes; returns false and sets `error` on failure.
+  // Takes `n` buffered bytes; on failure returns false and sets `error` to the reason (strerror
+  // text), which finish() reports as "cannot write output: <reason>".
   virtual bool drain(const char* data, std::size_t n, std::string& error) = 0;
 
  private:

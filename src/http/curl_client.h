@@ -8,7 +8,8 @@
 namespace pcusage {
 
 // Creates the real HTTP client (libcurl). `interrupted` is polled during transfers: when it
-// returns true the transfer is aborted with TransportFailure::kInterrupted.
+// returns true the transfer is aborted with TransportFailure::kInterrupted. The client keeps one
+// connection cache across sends, so it performs one send at a time (not thread-safe).
 std::unique_ptr<HttpClient> make_curl_client(bool (*interrupted)() = nullptr);
 
 }  // namespace pcusage

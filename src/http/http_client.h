@@ -24,12 +24,14 @@ struct HttpRequest {
   std::string url;
   HeaderList headers;
   std::string body;                                  // sent when non-empty (POST)
-  std::chrono::steady_clock::time_point deadline;    // the whole run's deadline
+  std::string trace_body;                            // what -v shows for the body (secrets masked)
   std::chrono::milliseconds connect_timeout{10000};  // per attempt
   std::chrono::seconds stall_time{30};               // abort below 1 byte/s for this long
   std::size_t max_body_bytes = 256u << 20;           // decoded body bytes kept at most
   std::string ca_file;                               // CA bundle, empty for the system default
   bool allow_http = false;                           // plain http:// allowed (loopback only)
+  // The whole run's deadline; none by default.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 // A response that arrived, whatever its status.

@@ -28,7 +28,8 @@ struct PageInfo {
 
 // Parses `body` (taken over by `into`, parsed in place) and appends its items to `into`.
 // A leading UTF-8 BOM is skipped. Fails with ExitCode::kInvalid when the body is not UTF-8 JSON,
-// holds a NUL or a lone surrogate, or is not an object with an `items` array of objects.
+// holds a NUL or a lone surrogate, or is not an object with an `items` array of objects; the
+// dataset then keeps only the items of earlier pages.
 Result<PageInfo> parse_page(std::string body, Dataset& into);
 
 // True when `s` is valid UTF-8 without NUL (shared by the parser and the error reporter).

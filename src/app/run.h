@@ -1,0 +1,20 @@
+// The whole behaviour of one run, from checked options to an exit code, with its I/O injected.
+#pragma once
+
+#include <ostream>
+
+#include "cli/options.h"
+#include "core/result.h"
+#include "format/sink.h"
+#include "http/http_client.h"
+
+namespace pcusage {
+
+// Runs pcusage: fetches (or reads --input), formats to `out` (or --output-file), and reports any
+// failure as one "pcusage: error: ..." line on `err`. `out` receives nothing when the run fails.
+ExitCode run(const Options& options, HttpClient& client, Sink& out, std::ostream& err);
+
+// Prints a usage error from parse_args the way run() prints its errors, and returns its code.
+ExitCode report(const Error& error, std::ostream& err);
+
+}  // namespace pcusage

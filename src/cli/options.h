@@ -1,0 +1,63 @@
+// Everything the command line and the environment asked for, checked, with no CLI11 types.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/url.h"
+#include "format/format.h"
+
+namespace pcusage {
+
+// What the run should do besides the normal fetch-and-print.
+enum class Action { kRun, kHelp, kVersion };
+
+// The parsed and validated options of one run.
+struct Options {
+  Action action = Action::kRun;
+  std::string help_text;  // filled for Action::kHelp
+
+  // Authentication: explicit sources (at most one may be given) and the environment's token.
+  std::optional<std::string> token;
+  std::optional<std::string> token_file;
+  std::optional<std::string> env_token;  // PCUSAGE_TOKEN, when set and non-empty
+  std::optional<std::string> token_command;
+
+  // Refresh-token sign-in: the file comes from --refresh-token-file (explicit) or the environment.
+  std::optional<std::string> refresh_token_file;
+  bool refresh_token_file_given = false;
+  std::string tenant;
+  std::string client_id;
+  std::optional<std::string> client_secret_file;
+  std::optional<std::string> env_client_secret;  // PCUSAGE_CLIENT_SECRET
+  BaseUrl authority;
+
+  // Request.
+  BaseUrl base_url;
+  std::string locale = "en-US";
+  std::string correlation_id;  // empty: a fresh UUID per run
+  std::optional<std::string> input;
+  double timeout_s = 120;
+  double connect_timeout_s = 10;
+  int retries = 3;
+  std::size_t max_pages = 1000;
+  std::size_t max_response_bytes = 256u << 20;
+  std::string ca_file;
+
+  // Output.
+  Format format = Format::kTable;
+  std::vector<std::string> columns;  // names as given; default_column_names() when not given
+  bool columns_given = false;
+  bool header = true;
+  std::optional<std::string> sort_field;
+  bool sort_descending = false;
+  bool csv_allow_formulas = false;
+  std::optional<std::string> output_file;
+
+  // Diagnostics.
+  bool verbose = false;
+};
+
+}  // namespace pcusage

@@ -1,0 +1,32 @@
+// The base URL rule: https, or http to a loopback host; no query, fragment or credentials.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace pcusage {
+
+// A checked base URL, split into the parts later requests are built from.
+struct BaseUrl {
+  std::string scheme;  // "https" or "http"
+  std::string host;    // as written, brackets kept for IPv6 ("[::1]")
+  std::string port;    // as written, empty when absent
+  std::string prefix;  // path prefix without a trailing slash ("" or "/p")
+
+  // scheme://host[:port], what an absolute next link must match.
+  std::string origin() const;
+  // origin + prefix + path (path starts with '/').
+  std::string join(std::string_view path) const;
+  // True for http:// (only allowed to a loopback host).
+  bool is_plain_http() const { return scheme == "http"; }
+};
+
+// True for localhost, 127.0.0.0/8 and [::1].
+bool is_loopback_host(std::string_view host);
+
+// Checks and splits `url`; `flag` names the option in the error (ExitCode::kUsage).
+Result<BaseUrl> parse_base_url(std::string_view url, std::string_view flag);
+
+}  // namespace pcusage
