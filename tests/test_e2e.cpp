@@ -316,3 +316,52 @@ TEST_CASE("SIGTERM during a transfer: exit 143, the output file untouched, no te
   std::remove(out.c_str());
   rmdir(dir);
 }
+
+TEST_CASE("unknown fields, missing and null fields, every number form, Unicode") {
+  const std::string body = items_json(
+      R"J({"workloadName":"Exchange 在线","serviceName":null,"proratedLicensesUsagePercent":0,"extra":{"deep":[1,{"x":null}]},"licensesActive":10},)J"
+      R"J({"workloadName":"Équipe Ünïcödé","proratedLicensesUsagePercent":-0.0,"channel":"reseller"},)J"
+      R"J({"workloadName":"Emoji 🚀 load","proratedLicensesUsagePercent":1E+2,"channel":"partner"},)J"
+      R"J({"workloadName":"e\u0301","proratedLicensesUsagePercent":12345678901234567890},)J"
+      R"J({"workloadName":"x","proratedLicensesUsagePercent":-12.5e-10})J");
+  LoopbackServer server(always(200, body));
+  SECTION("ndjson keeps every field and every number's text") {
+    auto r = against(server, {"-o", "ndjson"});
+    CHECK(r.status == 0);
+    CHECK(r.out ==
+          R"J({"workloadName":"Exchange 在线","serviceName":null,"proratedLicensesUsagePercent":0,"extra":{"deep":[1,{"x":null}]},"licensesActive":10})J" "\n"
+          R"J({"workloadName":"Équipe Ünïcödé","proratedLicensesUsagePercent":-0.0,"channel":"reseller"})J" "\n"
+          R"J({"workloadName":"Emoji 🚀 load","proratedLicensesUsagePercent":1E+2,"channel":"partner"})J" "\n"
+          "{\"workloadName\":\"e\xCC\x81\",\"proratedLicensesUsagePercent\":12345678901234567890}\n"
+          R"J({"workloadName":"x","proratedLicensesUsagePercent":-12.5e-10})J" "\n");
+  }
+  SECTION("csv: missing and null are empty cells") {
+    auto r = against(server, {"-o", "csv", "--columns", "workloadName,serviceName,channel,proratedLicensesUsagePercent,licensesActive"});
+    CHECK(r.status == 0);
+    CHECK(r.out == "workloadName,serviceName,channel,proratedLicensesUsagePercent,licensesActive\n"
+                   "Exchange 在线,,,0,10\n"
+                   "Équipe Ünïcödé,,reseller,-0.0,\n"
+                   "Emoji 🚀 load,,partner,1E+2,\n"
+                   "e\xCC\x81,,,12345678901234567890,\n"
+                   "x,,,-12.5e-10,\n");
+  }
+  SECTION("a table lines up in terminal cells under LANG=C") {
+    auto r = against(server, {"--columns", "workloadName,proratedLicensesUsagePercent,channel"});
+    CHECK(r.status == 0);
+    CHECK(r.out == "workloadName    proratedLicensesUsagePercent  channel\n"
+                   "Exchange 在线                              0\n"
+                   "Équipe Ünïcödé                          -0.0  reseller\n"
+                   "Emoji 🚀 load                           1E+2  partner\n"
+                   "e\xCC\x81                       12345678901234567890\n"
+                   "x                                  -12.5e-10\n");
+  }
+}
+
+TEST_CASE("output that cannot be written: exit 1") {
+  auto r = run_process({"/bin/bash", "-c",
+                        std::string(PCUSAGE_BINARY) + " --input " PCUSAGE_SOURCE_DIR
+                        "/examples/usage-response.json > /dev/full; echo \"status=$?\""},
+                       base_env());
+  CHECK(r.out == "status=1\n");
+  CHECK(r.err.rfind("pcusage: error: cannot write output: ", 0) == 0);
+}
