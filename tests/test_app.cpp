@@ -417,7 +417,7 @@ TEST_CASE("paging") {
   }
 }
 
-TEST_CASE("-v traces without secrets") {
+TEST_CASE("option -v traces without secrets") {
   FakeClient client({response(200, kSeed, ids())});
   auto o = run_with(client, with_token({"-v", "-o", "json"}));
   CHECK(o.code == ExitCode::kOk);
@@ -430,7 +430,7 @@ TEST_CASE("-v traces without secrets") {
   CHECK(o.err.find("s3cret-token") == std::string::npos);
 }
 
-TEST_CASE("--input formats a saved response without a token or request") {
+TEST_CASE("option --input formats a saved response without a token or request") {
   const std::string dir = temp_dir();
   const std::string file = dir + "/saved.json";
   std::ofstream(file) << kSeed;
@@ -460,7 +460,7 @@ TEST_CASE("fields named in --columns or --sort must exist") {
   CHECK(o.out == "nope\n");
 }
 
-TEST_CASE("--sort orders the rows") {
+TEST_CASE("option --sort orders the rows") {
   FakeClient client({response(200, kSeed)});
   auto o = run_with(client, with_token({"-o", "csv", "--columns", "workloadName", "--sort",
                                         "proratedLicensesUsagePercent:desc", "--no-header"}));
@@ -468,7 +468,7 @@ TEST_CASE("--sort orders the rows") {
   CHECK(o.out == "SharePoint\nExchange\n");
 }
 
-TEST_CASE("--output-file replaces the file atomically") {
+TEST_CASE("option --output-file replaces the file atomically") {
   const std::string dir = temp_dir();
   const std::string path = dir + "/report.csv";
   SECTION("success writes the file, nothing on stdout, mode of a new file from the umask") {
@@ -552,7 +552,7 @@ TEST_CASE("SIGINT and SIGTERM end the run with 130 and 143") {
   rmdir(dir.c_str());
 }
 
-TEST_CASE("--version names the program and the HTTP library") {
+TEST_CASE("option --version names the program and the HTTP library") {
   FakeClient client;
   auto o = run_with(client, {"--version"});
   CHECK(o.code == ExitCode::kOk);

@@ -191,7 +191,7 @@ TEST_CASE("the sign-in uses the retry policy; outages keep exit 5") {
   CHECK(o.err.find("sign-in failed: HTTP 503") != std::string::npos);
 }
 
-TEST_CASE("-v never shows a secret") {
+TEST_CASE("option -v never shows a secret") {
   Secrets s;
   const std::string secret_file = s.dir + "/secret";
   std::ofstream(secret_file) << "zz-client-secret\n";
@@ -262,7 +262,7 @@ TEST_CASE("source order: one explicit source; then PCUSAGE_TOKEN; then the envir
   CHECK(find_header(token_first.sent[0].headers, "Authorization") == "Bearer plain");
 }
 
-TEST_CASE("--token-command") {
+TEST_CASE("option --token-command") {
   SECTION("its trimmed output is the token") {
     FakeClient client({response(200, kItems)});
     auto o = run_with(client, {"--base-url", "http://localhost:9", "--token-command", "printf '  cmdtok \\n'"});

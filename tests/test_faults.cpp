@@ -259,7 +259,7 @@ TEST_CASE("HTTPS_PROXY is honoured, and NO_PROXY bypasses it") {
   CHECK(proxy.requests().size() == 1);
 }
 
-TEST_CASE("--output-file: success, failure keeps the old file, nothing left behind") {
+TEST_CASE("option --output-file: success, failure keeps the old file, nothing left behind") {
   TempDir dir;
   const std::string out = dir.path + "/report.csv";
   LoopbackServer ok([](const RecordedRequest&, int) { return http_reply(200, kItems); });

@@ -645,8 +645,9 @@ TEST_CASE("sorting many items with few distinct values is stable") {
 
 TEST_CASE("sorting is stable in both directions") {
   Dataset data;
-  parse_into(data, items_body(R"({"id":1,"v":"x"},{"id":2,"v":"y"},{"id":3,"v":"x"},{"id":4,"v":1.0},
-                                 {"id":5,"v":"y"},{"id":6,"v":1},{"id":7,"v":"x"})"));
+  parse_into(data, items_body(R"({"id":1,"v":"x"},{"id":2,"v":"y"},{"id":3,"v":"x"},
+                                 {"id":4,"v":1.0},{"id":5,"v":"y"},{"id":6,"v":1},
+                                 {"id":7,"v":"x"})"));
   sort_items(data, column_for(data, "v"), false);
   CHECK(column_texts(data, "id") == std::vector<std::string>{"4", "6", "1", "3", "7", "2", "5"});
   sort_items(data, column_for(data, "id"), false);
