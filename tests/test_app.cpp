@@ -18,10 +18,13 @@
 #include "core/signals.h"
 #include "core/text.h"
 #include "support/fake_client.h"
+#include "support/run_app.h"
 
 using namespace pcusage;
 using pcusage::test::FakeClient;
+using pcusage::test::Outcome;
 using pcusage::test::response;
+using pcusage::test::run_app;
 
 namespace {
 
@@ -35,32 +38,9 @@ const char* kSeedCsv =
     "Exchange,o365,reseller,0.0,2017-03-09T00:00:00+00:00\n"
     "SharePoint,crm,reseller,0.5,2017-03-10T00:00:00+00:00\n";
 
-struct Outcome {
-  ExitCode code;
-  std::string out;
-  std::string err;
-};
-
-Options options_for(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
-  std::vector<const char*> argv{"pcusage"};
-  for (const auto& a : args) argv.push_back(a.c_str());
-  auto parsed = parse_args(static_cast<int>(argv.size()), argv.data(),
-                           [env](const char* name) -> std::optional<std::string> {
-                             auto it = env.find(name);
-                             if (it == env.end()) return std::nullopt;
-                             return it->second;
-                           });
-  REQUIRE(parsed.ok());
-  return *parsed;
-}
-
 Outcome run_with(FakeClient& client, std::vector<std::string> args,
                  std::map<std::string, std::string> env = {}) {
-  Options options = options_for(std::move(args), std::move(env));
-  StringSink out;
-  std::ostringstream err;
-  const ExitCode code = run(options, client, out, err);
-  return {code, out.str(), err.str()};
+  return run_app(client, args, std::move(env));
 }
 
 // The common case: a token and a loopback base URL.

@@ -14,36 +14,21 @@
 #include "app/token_command.h"
 #include "cli/parse_args.h"
 #include "support/fake_client.h"
+#include "support/run_app.h"
 
 using namespace pcusage;
 using pcusage::test::FakeClient;
+using pcusage::test::Outcome;
 using pcusage::test::response;
+using pcusage::test::run_app;
 
 namespace {
 
 const char* kItems = R"({"items":[{"workloadName":"Exchange"}]})";
 
-struct Outcome {
-  ExitCode code;
-  std::string out;
-  std::string err;
-};
-
 Outcome run_with(FakeClient& client, std::vector<std::string> args,
                  std::map<std::string, std::string> env = {}) {
-  std::vector<const char*> argv{"pcusage"};
-  for (const auto& a : args) argv.push_back(a.c_str());
-  auto parsed = parse_args(static_cast<int>(argv.size()), argv.data(),
-                           [env](const char* name) -> std::optional<std::string> {
-                             auto it = env.find(name);
-                             if (it == env.end()) return std::nullopt;
-                             return it->second;
-                           });
-  if (!parsed) return {parsed.error().code, "", parsed.error().message};
-  StringSink out;
-  std::ostringstream err;
-  const ExitCode code = run(*parsed, client, out, err);
-  return {code, out.str(), err.str()};
+  return run_app(client, args, std::move(env));
 }
 
 std::string slurp(const std::string& path) {

@@ -7,20 +7,14 @@
 
 #include "cli/help.h"
 #include "cli/parse_args.h"
+#include "support/run_app.h"
 
 using namespace pcusage;
 
 namespace {
 
 Result<Options> parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
-  std::vector<const char*> argv{"pcusage"};
-  for (const auto& a : args) argv.push_back(a.c_str());
-  return parse_args(static_cast<int>(argv.size()), argv.data(),
-                    [env](const char* name) -> std::optional<std::string> {
-                      auto it = env.find(name);
-                      if (it == env.end()) return std::nullopt;
-                      return it->second;
-                    });
+  return pcusage::test::parse_with_env(args, std::move(env));
 }
 
 void require_usage(const Result<Options>& r, const std::string& fragment) {

@@ -91,6 +91,18 @@ Result<std::string> next_url(const BaseUrl& base, const std::string& uri) {
 
 }  // namespace
 
+HttpRequest limited_request(const FetchSettings& settings, std::string url, bool allow_http) {
+  HttpRequest request;
+  request.url = std::move(url);
+  request.deadline = settings.deadline;
+  request.connect_timeout = settings.connect_timeout;
+  request.stall_time = settings.stall_time;
+  request.max_body_bytes = settings.max_body_bytes;
+  request.ca_file = settings.ca_file;
+  request.allow_http = allow_http;
+  return request;
+}
+
 Result<HttpResponse> send_with_retries(HttpClient& client, HttpRequest request,
                                        const FetchSettings& settings, bool rotate_request_id,
                                        const std::string& what, std::ostream& err) {
@@ -139,14 +151,8 @@ Result<HttpResponse> send_with_retries(HttpClient& client, HttpRequest request,
 
 Result<Dataset> fetch_usage(HttpClient& client, const FetchSettings& settings, std::ostream& err) {
   Dataset data;
-  HttpRequest request;
-  request.url = settings.base.join(kEndpoint);
-  request.deadline = settings.deadline;
-  request.connect_timeout = settings.connect_timeout;
-  request.stall_time = settings.stall_time;
-  request.max_body_bytes = settings.max_body_bytes;
-  request.ca_file = settings.ca_file;
-  request.allow_http = settings.base.is_plain_http();
+  HttpRequest request =
+      limited_request(settings, settings.base.join(kEndpoint), settings.base.is_plain_http());
   const HeaderList common = {
       {"Authorization", "Bearer " + settings.token},
       {"Accept", "application/json"},

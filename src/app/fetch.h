@@ -31,6 +31,9 @@ struct FetchSettings {
   bool verbose = false;
 };
 
+// A request to `url` carrying the run's limits (deadline, timeouts, body size, CA file).
+HttpRequest limited_request(const FetchSettings& settings, std::string url, bool allow_http);
+
 // Sends `request` until it gets a 2xx, retrying what is worth it (Retry-After or backoff) within
 // the deadline. With `rotate_request_id`, MS-RequestId is renewed after any response and kept
 // after none. `what` names the call in errors ("request failed", "sign-in failed").

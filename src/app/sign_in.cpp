@@ -86,9 +86,10 @@ Result<std::string> sign_in(HttpClient& client, const Options& options,
     secret = std::string(trim(*options.env_client_secret));
   }
 
-  HttpRequest request;
+  HttpRequest request =
+      limited_request(settings, options.authority.join("/" + options.tenant + "/oauth2/token"),
+                      options.authority.is_plain_http());
   request.method = "POST";
-  request.url = options.authority.join("/" + options.tenant + "/oauth2/token");
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                      {"Accept", "application/json"},
                      {"User-Agent", settings.user_agent}};
@@ -99,12 +100,6 @@ Result<std::string> sign_in(HttpClient& client, const Options& options,
   request.trace_body = "grant_type=refresh_token&refresh_token=***&client_id=" +
                        form_encode(options.client_id) + (secret ? "&client_secret=***" : "") +
                        "&resource=" + form_encode(kPartnerCenterResource);
-  request.deadline = settings.deadline;
-  request.connect_timeout = settings.connect_timeout;
-  request.stall_time = settings.stall_time;
-  request.max_body_bytes = settings.max_body_bytes;
-  request.ca_file = settings.ca_file;
-  request.allow_http = options.authority.is_plain_http();
 
   auto response = send_with_retries(client, request, settings, false, "sign-in failed", err);
   if (!response) {
