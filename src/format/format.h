@@ -8,6 +8,7 @@
 #include "format/sink.h"
 #include "model/columns.h"
 #include "model/dataset.h"
+#include "model/json_writer.h"
 
 namespace pcusage {
 
@@ -37,7 +38,5 @@ void write_table(const Dataset& data, const FormatOptions& options, Sink& out);
 
 // Writes the value rooted at node index `root` as compact JSON (iterative, any depth).
 void write_compact_json(const Dataset& data, std::uint32_t root, Sink& out);
-// Appends the value rooted at `root` as compact JSON to `out` (cells of objects and arrays).
-void append_compact_json(const Dataset& data, std::uint32_t root, std::string& out);
 
 }  // namespace pcusage

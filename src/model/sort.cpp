@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "model/json_writer.h"
+
 namespace pcusage {
 
 namespace {
@@ -95,80 +97,6 @@ int compare(const Decimal& a, const Decimal& b) {
     if (magnitude == 0 && a.digits() != b.digits()) magnitude = a.digits() < b.digits() ? -1 : 1;
   }
   return a.negative ? -magnitude : magnitude;
-}
-
-void append_json_string(std::string_view s, std::string& out) {
-  static const char kHex[] = "0123456789abcdef";
-  out += '"';
-  std::size_t run = 0;  // start of the bytes not yet appended, copied in one go
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(s[i]);
-    if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
-    out.append(s, run, i - run);
-    run = i + 1;
-    if (byte < 0x20) {
-      out += "\\u00";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 15];
-    } else {
-      out += '\\';
-      out += s[i];
-    }
-  }
-  out.append(s, run, s.size() - run);
-  out += '"';
-}
-
-// Appends the compact JSON of the value at `root`, walking the pre-order arena with a stack of
-// open containers rather than recursion, so any nesting depth is safe. Only a sort key here: the
-// model layer must not depend on the format layer's writer.
-void append_compact_json(const Dataset& data, std::uint32_t root, std::string& out) {
-  struct Open {
-    std::uint32_t end;  // the node index just past this container's subtree
-    bool object;
-    bool first;
-  };
-  const std::vector<Node>& nodes = data.nodes();
-  std::vector<Open> open;
-  const std::uint32_t stop = root + nodes[root].span;
-  for (std::uint32_t i = root; i < stop; ++i) {
-    const Node& node = nodes[i];
-    if (!open.empty()) {
-      Open& parent = open.back();
-      if (!parent.first) out += ',';
-      parent.first = false;
-      if (parent.object) {
-        append_json_string(data.key_name(node.key), out);
-        out += ':';
-      }
-    }
-    switch (node.kind) {
-      case Kind::kNull:
-        out += "null";
-        break;
-      case Kind::kFalse:
-        out += "false";
-        break;
-      case Kind::kTrue:
-        out += "true";
-        break;
-      case Kind::kNumber:
-        out += node.str();
-        break;
-      case Kind::kString:
-        append_json_string(node.str(), out);
-        break;
-      case Kind::kArray:
-      case Kind::kObject:
-        out += node.kind == Kind::kObject ? '{' : '[';
-        open.push_back({i + node.span, node.kind == Kind::kObject, true});
-        break;
-    }
-    while (!open.empty() && open.back().end == i + 1) {
-      out += open.back().object ? '}' : ']';
-      open.pop_back();
-    }
-  }
 }
 
 // One item's cell, prepared once so that most comparisons need no memory outside the key. The

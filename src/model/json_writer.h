@@ -1,0 +1,172 @@
+// Writing values of the node arena back as JSON text, compact or indented, without recursion.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/dataset.h"
+
+namespace pcusage {
+
+// Adapts a std::string to the write/put/fill interface of a Sink, so one writer serves both.
+struct StringOut {
+  std::string& s;
+  void write(std::string_view v) { s.append(v.data(), v.size()); }
+  void put(char c) { s.push_back(c); }
+  void fill(char c, std::size_t n) { s.append(n, c); }
+};
+
+// The bytes a JSON string literal must escape: quote, backslash and C0 controls.
+constexpr std::array<bool, 256> make_json_escape_set() {
+  std::array<bool, 256> set{};
+  for (int c = 0; c < 0x20; ++c) set[static_cast<std::size_t>(c)] = true;
+  set['"'] = true;
+  set['\\'] = true;
+  return set;
+}
+inline constexpr std::array<bool, 256> kJsonEscape = make_json_escape_set();
+
+// Writes `s` as a JSON string literal: UTF-8 goes out raw (like ensure_ascii=False), only
+// quote, backslash and C0 controls are escaped, using the short forms where JSON has them.
+template <typename Out>
+void write_json_string(std::string_view s, Out& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.put('"');
+  const char* p = s.data();
+  const char* end = p + s.size();
+  const char* run = p;
+  for (; p < end; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (!kJsonEscape[c]) continue;
+    if (p != run) out.write(std::string_view(run, static_cast<std::size_t>(p - run)));
+    run = p + 1;
+    switch (c) {
+      case '"':
+        out.write("\\\"");
+        break;
+      case '\\':
+        out.write("\\\\");
+        break;
+      case '\n':
+        out.write("\\n");
+        break;
+      case '\r':
+        out.write("\\r");
+        break;
+      case '\t':
+        out.write("\\t");
+        break;
+      case '\b':
+        out.write("\\b");
+        break;
+      case '\f':
+        out.write("\\f");
+        break;
+      default: {
+        const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out.write(std::string_view(escape, sizeof escape));
+        break;
+      }
+    }
+  }
+  if (p != run) out.write(std::string_view(run, static_cast<std::size_t>(p - run)));
+  out.put('"');
+}
+
+// An open container while writing: how many children are still to come and how to close it.
+struct Frame {
+  std::uint32_t remaining;
+  bool object;
+  bool first;
+};
+
+// Writes JSON values from the node arena without recursion. Nodes are in pre-order, so walking
+// the subtree's index range visits them in output order; the explicit stack only tracks which
+// containers are open, so nesting depth is bounded by memory, not by the call stack.
+class JsonWriter {
+ public:
+  explicit JsonWriter(const Dataset& data) : m_data(data) {}
+
+  // Writes the value at `root`; `pretty` indents by 2 spaces per level, starting at `level`.
+  template <typename Out>
+  void write(std::uint32_t root, bool pretty, std::size_t level, Out& out) {
+    const std::vector<Node>& nodes = m_data.nodes();
+    const std::uint32_t end = root + nodes[root].span;
+    m_stack.clear();
+    for (std::uint32_t i = root; i < end; ++i) {
+      const Node& node = nodes[i];
+      if (!m_stack.empty()) {
+        Frame& parent = m_stack.back();
+        --parent.remaining;
+        if (!parent.first) out.put(',');
+        parent.first = false;
+        if (pretty) {
+          out.put('\n');
+          out.fill(' ', 2 * (level + m_stack.size()));
+        }
+        if (parent.object) {
+          write_json_string(m_data.key_name(node.key), out);
+          if (pretty) {
+            out.write(": ");
+          } else {
+            out.put(':');
+          }
+        }
+      }
+      switch (node.kind) {
+        case Kind::kNull:
+          out.write("null");
+          break;
+        case Kind::kFalse:
+          out.write("false");
+          break;
+        case Kind::kTrue:
+          out.write("true");
+          break;
+        case Kind::kNumber:
+          out.write(node.str());
+          break;
+        case Kind::kString:
+          write_json_string(node.str(), out);
+          break;
+        case Kind::kArray:
+        case Kind::kObject: {
+          const bool object = node.kind == Kind::kObject;
+          if (node.size == 0) {
+            out.write(object ? "{}" : "[]");
+            break;
+          }
+          out.put(object ? '{' : '[');
+          m_stack.push_back(Frame{node.size, object, true});
+          continue;
+        }
+      }
+      // A value just ended: close every container it was the last child of.
+      while (!m_stack.empty() && m_stack.back().remaining == 0) {
+        const bool object = m_stack.back().object;
+        m_stack.pop_back();
+        if (pretty) {
+          out.put('\n');
+          out.fill(' ', 2 * (level + m_stack.size()));
+        }
+        out.put(object ? '}' : ']');
+      }
+    }
+  }
+
+ private:
+  const Dataset& m_data;
+  std::vector<Frame> m_stack;
+};
+
+// Appends the value rooted at `root` as compact JSON to `out` (cells of objects and arrays, sort
+// keys).
+inline void append_compact_json(const Dataset& data, std::uint32_t root, std::string& out) {
+  StringOut string_out{out};
+  JsonWriter(data).write(root, false, 0, string_out);
+}
+
+}  // namespace pcusage
