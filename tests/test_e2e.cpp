@@ -206,6 +206,13 @@ TEST_CASE("invalid responses exit 7") {
   }
 }
 
+TEST_CASE("an HTML page instead of JSON is named in the error") {
+  LoopbackServer server(always(200, "<html>\x1b]0;maintenance</html>", {}, "text/html"));
+  require_failure(against(server, {}), 7,
+                  "invalid response: not JSON: Invalid value (at byte 0) (Content-Type text/html, body "
+                  "starts \"<html>\\x1B]0;maintenance</html>\")");
+}
+
 TEST_CASE("a BOM is tolerated") {
   LoopbackServer server(always(200, "\xEF\xBB\xBF" + kSeed));
   auto r = against(server, {"-o", "csv"});

@@ -173,10 +173,17 @@ Result<Dataset> fetch_usage(HttpClient& client, const FetchSettings& settings, s
     if (!continuation.empty()) request.headers.emplace_back("MS-ContinuationToken", continuation);
     auto response = send_with_retries(client, request, settings, true, "request failed", err);
     if (!response) return response.error();
+    // A gateway's HTML page says more than the parser's complaint: keep its start for the message.
+    const std::string type(find_header(response->headers, "Content-Type"));
+    const std::string start = response->body.substr(0, 100);
     auto info = parse_page(std::move(response->body), data);
     if (!info) {
       Error e = info.error();
       if (page > 1) e.message += " (page " + std::to_string(page) + ")";
+      if (!type.empty() && to_lower(type).find("json") == std::string::npos) {
+        e.message += " (Content-Type " + printable_excerpt(type, 60) + ", body starts \"" +
+                     printable_excerpt(start, 60) + "\")";
+      }
       return e;
     }
     if (page == 1) first_total = info->total_count;
