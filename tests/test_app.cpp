@@ -117,11 +117,13 @@ TEST_CASE("the request: path, headers, limits") {
 TEST_CASE("correlation id: given, or random per run") {
   FakeClient a({response(200, kSeed)}), b({response(200, kSeed)});
   run_with(a, with_token({"--correlation-id", "0b9f6a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"}));
-  CHECK(find_header(a.sent[0].headers, "MS-CorrelationId") == "0b9f6a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b");
+  CHECK(find_header(a.sent[0].headers, "MS-CorrelationId") ==
+        "0b9f6a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b");
   run_with(b, with_token({}));
   FakeClient c({response(200, kSeed)});
   run_with(c, with_token({}));
-  CHECK(find_header(b.sent[0].headers, "MS-CorrelationId") != find_header(c.sent[0].headers, "MS-CorrelationId"));
+  CHECK(find_header(b.sent[0].headers, "MS-CorrelationId") !=
+        find_header(c.sent[0].headers, "MS-CorrelationId"));
 }
 
 TEST_CASE("https base URL does not allow plain http") {
@@ -144,10 +146,12 @@ TEST_CASE("token sources") {
   }
   SECTION("PCUSAGE_TOKEN, trimmed; a flag wins silently") {
     FakeClient client({response(200, kSeed), response(200, kSeed)});
-    auto o = run_with(client, {"--base-url", "http://localhost:1"}, {{"PCUSAGE_TOKEN", " env-token\n"}});
+    auto o =
+        run_with(client, {"--base-url", "http://localhost:1"}, {{"PCUSAGE_TOKEN", " env-token\n"}});
     CHECK(o.code == ExitCode::kOk);
     CHECK(find_header(client.sent[0].headers, "Authorization") == "Bearer env-token");
-    o = run_with(client, {"--token", "flag", "--base-url", "http://localhost:1"}, {{"PCUSAGE_TOKEN", "env"}});
+    o = run_with(client, {"--token", "flag", "--base-url", "http://localhost:1"},
+                 {{"PCUSAGE_TOKEN", "env"}});
     CHECK(o.err.empty());
     CHECK(find_header(client.sent[1].headers, "Authorization") == "Bearer flag");
   }
@@ -174,7 +178,8 @@ TEST_CASE("token sources") {
     }
     std::ofstream(file) << "\n";
     FakeClient client;
-    require_failure(run_with(client, {"--token-file", file}), ExitCode::kUsage, "the token is empty");
+    require_failure(run_with(client, {"--token-file", file}), ExitCode::kUsage,
+                    "the token is empty");
   }
   SECTION("unreadable token file") {
     FakeClient client;
@@ -196,19 +201,22 @@ TEST_CASE("HTTP errors map to exit codes with the service's details") {
   };
   const std::vector<Case> cases = {
       {401, R"({"code":600008,"description":"Unauthorized: token rejected"})", ExitCode::kAuth,
-       "HTTP 401 Unauthorized: 600008: Unauthorized: token rejected (MS-CorrelationId cid-1, MS-RequestId rid-1)"},
-      {403, pc403, ExitCode::kAuth, "HTTP 403 Forbidden: 900150: The supplied role does not have the rights"},
+       "HTTP 401 Unauthorized: 600008: Unauthorized: token rejected (MS-CorrelationId cid-1, "
+       "MS-RequestId rid-1)"},
+      {403, pc403, ExitCode::kAuth,
+       "HTTP 403 Forbidden: 900150: The supplied role does not have the rights"},
       {404, R"({"code":"NotFound","description":"Resource not found"})", ExitCode::kRefused,
        "HTTP 404 Not Found: NotFound: Resource not found"},
       {400, R"({"code":400,"message":"bad thing","errorName":"BadRequest"})", ExitCode::kRefused,
        "HTTP 400 Bad Request: 400: bad thing"},
       {429, R"({"statusCode":429,"message":"Rate limit is exceeded. Try again in 57 seconds."})",
-       ExitCode::kUnavailable, "HTTP 429 Too Many Requests: Rate limit is exceeded. Try again in 57 seconds."},
+       ExitCode::kUnavailable,
+       "HTTP 429 Too Many Requests: Rate limit is exceeded. Try again in 57 seconds."},
       {500, R"({"code":800003,"description":"Unexpected service error"})", ExitCode::kUnavailable,
        "HTTP 500 Internal Server Error: 800003: Unexpected service error"},
       {408, "", ExitCode::kUnavailable, "HTTP 408 Request Timeout"},
-      {503, "<html><body><h1>Service\n\x1b[31mUnavailable</h1></body></html>", ExitCode::kUnavailable,
-       "HTTP 503 Service Unavailable: Service \\x1B[31mUnavailable"},
+      {503, "<html><body><h1>Service\n\x1b[31mUnavailable</h1></body></html>",
+       ExitCode::kUnavailable, "HTTP 503 Service Unavailable: Service \\x1B[31mUnavailable"},
   };
   for (const auto& c : cases) {
     INFO(c.status);
@@ -221,7 +229,8 @@ TEST_CASE("HTTP errors map to exit codes with the service's details") {
 TEST_CASE("a redirect is not followed") {
   FakeClient client({response(302, "", {{"Location", "https://elsewhere.example/steal"}})});
   auto o = run_with(client, with_token({}));
-  require_failure(o, ExitCode::kRefused, "HTTP 302 Found: redirect to https://elsewhere.example/steal not followed");
+  require_failure(o, ExitCode::kRefused,
+                  "HTTP 302 Found: redirect to https://elsewhere.example/steal not followed");
   CHECK(client.sent.size() == 1);
 }
 
@@ -271,8 +280,8 @@ TEST_CASE("retries: statuses, request ids, quiet success") {
     CHECK(cids.size() == 1);
   }
   SECTION("no response: the same request id is sent again") {
-    FakeClient client({TransportError{TransportFailure::kConnect, "refused", false},
-                       response(200, kSeed)});
+    FakeClient client(
+        {TransportError{TransportFailure::kConnect, "refused", false}, response(200, kSeed)});
     auto start = std::chrono::steady_clock::now();
     auto o = run_with(client, with_token({}));
     CHECK(o.code == ExitCode::kOk);
@@ -291,7 +300,8 @@ TEST_CASE("retries: statuses, request ids, quiet success") {
     }
   }
   SECTION("--retries N means N+1 attempts, then the last error") {
-    std::vector<HttpResult> script(5, response(503, R"({"code":503,"description":"down"})", {{"Retry-After", "0"}}));
+    std::vector<HttpResult> script(
+        5, response(503, R"({"code":503,"description":"down"})", {{"Retry-After", "0"}}));
     FakeClient client(script);
     auto o = run_with(client, with_token({"--retries", "2"}));
     require_failure(o, ExitCode::kUnavailable, "HTTP 503 Service Unavailable: 503: down");
@@ -314,7 +324,8 @@ TEST_CASE("retries: statuses, request ids, quiet success") {
     CHECK(o.err.find("retrying in 0 ms") != std::string::npos);
   }
   SECTION("a deadline reached in a transfer is not retried") {
-    FakeClient client({TransportError{TransportFailure::kDeadline, "timed out", false}, response(200, kSeed)});
+    FakeClient client(
+        {TransportError{TransportFailure::kDeadline, "timed out", false}, response(200, kSeed)});
     auto o = run_with(client, with_token({"--timeout", "3"}));
     require_failure(o, ExitCode::kNetwork, "the --timeout of 3 s passed");
     CHECK(client.sent.size() == 1);
@@ -354,22 +365,26 @@ TEST_CASE("paging") {
     CHECK(find_header(client.sent[0].headers, "MS-ContinuationToken").empty());
   }
   SECTION("an absolute link to the same origin is followed") {
-    const std::string p1 = R"({"items":[],"links":{"next":{"uri":"http://127.0.0.1:9/pc/v1/x?p=2"}}})";
+    const std::string p1 =
+        R"({"items":[],"links":{"next":{"uri":"http://127.0.0.1:9/pc/v1/x?p=2"}}})";
     FakeClient client({response(200, p1), response(200, page2)});
     auto o = run_with(client, with_token({"-o", "ndjson"}));
     CHECK(o.code == ExitCode::kOk);
     CHECK(client.sent[1].url == "http://127.0.0.1:9/pc/v1/x?p=2");
   }
   SECTION("a link to another host is refused before any request") {
-    for (const char* uri : {"http://evil.example/v1/x", "http://127.0.0.1:10/pc/v1/x", "https://127.0.0.1:9/v1/x"}) {
-      const std::string p1 = std::string(R"({"items":[],"links":{"next":{"uri":")") + uri + R"("}}})";
+    for (const char* uri :
+         {"http://evil.example/v1/x", "http://127.0.0.1:10/pc/v1/x", "https://127.0.0.1:9/v1/x"}) {
+      const std::string p1 =
+          std::string(R"({"items":[],"links":{"next":{"uri":")") + uri + R"("}}})";
       FakeClient client({response(200, p1), response(200, page2)});
       require_failure(run_with(client, with_token({})), ExitCode::kInvalid, "another host");
       CHECK(client.sent.size() == 1);
     }
   }
   SECTION("a loop is an invalid response") {
-    const std::string p = R"({"items":[{"a":1}],"links":{"next":{"uri":"/v1/x","headers":[{"key":"MS-ContinuationToken","value":"t"}]}}})";
+    const std::string p =
+        R"({"items":[{"a":1}],"links":{"next":{"uri":"/v1/x","headers":[{"key":"MS-ContinuationToken","value":"t"}]}}})";
     FakeClient client({response(200, p), response(200, p), response(200, p)});
     require_failure(run_with(client, with_token({})), ExitCode::kInvalid, "loops");
     CHECK(client.sent.size() == 2);
@@ -377,15 +392,19 @@ TEST_CASE("paging") {
   SECTION("more than --max-pages is an invalid response") {
     std::vector<HttpResult> script;
     for (int i = 0; i < 5; ++i) {
-      script.push_back(response(200, R"({"items":[],"links":{"next":{"uri":"/v1/x","headers":[{"key":"MS-ContinuationToken","value":"t)" +
-                                         std::to_string(i) + R"("}]}}})"));
+      script.push_back(response(
+          200,
+          R"({"items":[],"links":{"next":{"uri":"/v1/x","headers":[{"key":"MS-ContinuationToken","value":"t)" +
+              std::to_string(i) + R"("}]}}})"));
     }
     FakeClient client(script);
-    require_failure(run_with(client, with_token({"--max-pages", "3"})), ExitCode::kInvalid, "more than --max-pages 3");
+    require_failure(run_with(client, with_token({"--max-pages", "3"})), ExitCode::kInvalid,
+                    "more than --max-pages 3");
     CHECK(client.sent.size() == 3);
   }
   SECTION("only GET links") {
-    FakeClient client({response(200, R"({"items":[],"links":{"next":{"uri":"/v1/x","method":"POST"}}})")});
+    FakeClient client(
+        {response(200, R"({"items":[],"links":{"next":{"uri":"/v1/x","method":"POST"}}})")});
     require_failure(run_with(client, with_token({})), ExitCode::kInvalid, "only GET");
   }
   SECTION("a totalCount that differs is a warning") {
@@ -401,7 +420,8 @@ TEST_CASE("option -v traces without secrets") {
   FakeClient client({response(200, kSeed, ids())});
   auto o = run_with(client, with_token({"-v", "-o", "json"}));
   CHECK(o.code == ExitCode::kOk);
-  CHECK(o.err.find("* GET http://127.0.0.1:9/pc/v1/analytics/licenses/usage (attempt 1)") != std::string::npos);
+  CHECK(o.err.find("* GET http://127.0.0.1:9/pc/v1/analytics/licenses/usage (attempt 1)") !=
+        std::string::npos);
   CHECK(o.err.find("> Authorization: Bearer ***") != std::string::npos);
   CHECK(o.err.find("> X-Locale: en-US") != std::string::npos);
   CHECK(o.err.find("< HTTP 200 OK in ") != std::string::npos);
@@ -419,10 +439,11 @@ TEST_CASE("option --input formats a saved response without a token or request") 
   CHECK(o.code == ExitCode::kOk);
   CHECK(o.out == kSeedCsv);
   CHECK(client.sent.empty());
-  require_failure(run_with(client, {"--input", dir + "/nope.json"}), ExitCode::kUsage, "--input: cannot read");
+  require_failure(run_with(client, {"--input", dir + "/nope.json"}), ExitCode::kUsage,
+                  "--input: cannot read");
   require_failure(run_with(client, {"--input", dir}), ExitCode::kUsage, "directory");
-  require_failure(run_with(client, {"--input", file, "--max-response-bytes", "10"}), ExitCode::kInvalid,
-                  "--max-response-bytes");
+  require_failure(run_with(client, {"--input", file, "--max-response-bytes", "10"}),
+                  ExitCode::kInvalid, "--max-response-bytes");
   std::remove(file.c_str());
   rmdir(dir.c_str());
 }
@@ -507,7 +528,8 @@ class SignalledClient : public FakeClient {
 TEST_CASE("SIGINT and SIGTERM end the run with 130 and 143") {
   const std::string dir = temp_dir();
   const std::string path = dir + "/out.csv";
-  for (auto [sig, code] : {std::pair{SIGINT, ExitCode::kInterrupted}, {SIGTERM, ExitCode::kTerminated}}) {
+  for (auto [sig, code] :
+       {std::pair{SIGINT, ExitCode::kInterrupted}, {SIGTERM, ExitCode::kTerminated}}) {
     SignalledClient client(sig);
     auto o = run_with(client, with_token({"--output-file", path}));
     clear_interrupt();

@@ -54,10 +54,18 @@ struct Secrets {
 };
 
 std::vector<std::string> signin_args(const Secrets& s, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{"--base-url", "http://127.0.0.1:9", "--tenant", "contoso.onmicrosoft.com",
-                                "--client-id", "11111111-2222-3333-4444-555555555555",
-                                "--refresh-token-file", s.rt, "--authority", "http://127.0.0.1:8/auth/",
-                                "-o", "ndjson"};
+  std::vector<std::string> args{"--base-url",
+                                "http://127.0.0.1:9",
+                                "--tenant",
+                                "contoso.onmicrosoft.com",
+                                "--client-id",
+                                "11111111-2222-3333-4444-555555555555",
+                                "--refresh-token-file",
+                                s.rt,
+                                "--authority",
+                                "http://127.0.0.1:8/auth/",
+                                "-o",
+                                "ndjson"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -86,8 +94,11 @@ TEST_CASE("form encoding keeps secrets intact") {
 
 TEST_CASE("refresh-token sign-in with rotation") {
   Secrets s;
-  FakeClient client({response(200, R"({"token_type":"Bearer","expires_in":"3600","access_token":"at-new","refresh_token":"rt-rotated"})"),
-                     response(200, kItems)});
+  FakeClient client(
+      {response(
+           200,
+           R"({"token_type":"Bearer","expires_in":"3600","access_token":"at-new","refresh_token":"rt-rotated"})"),
+       response(200, kItems)});
   auto o = run_with(client, signin_args(s), {{"PCUSAGE_CLIENT_SECRET", "s3cr&t=+%"}});
   INFO(o.err);
   CHECK(o.code == ExitCode::kOk);
@@ -99,7 +110,8 @@ TEST_CASE("refresh-token sign-in with rotation") {
   CHECK(token.url == "http://127.0.0.1:8/auth/contoso.onmicrosoft.com/oauth2/token");
   CHECK(find_header(token.headers, "Content-Type") == "application/x-www-form-urlencoded");
   CHECK(token.body ==
-        "grant_type=refresh_token&refresh_token=rt-original&client_id=11111111-2222-3333-4444-555555555555"
+        "grant_type=refresh_token&refresh_token=rt-original&client_id=11111111-2222-3333-4444-"
+        "555555555555"
         "&client_secret=s3cr%26t%3D%2B%25&resource=https%3A%2F%2Fapi.partnercenter.microsoft.com");
   CHECK(token.allow_http);
   CHECK(find_header(client.sent[1].headers, "Authorization") == "Bearer at-new");
@@ -113,8 +125,11 @@ TEST_CASE("no rotation leaves the file alone; expires_in as a number") {
   Secrets s;
   struct stat before = {};
   stat(s.rt.c_str(), &before);
-  FakeClient client({response(200, R"({"token_type":"Bearer","expires_in":3600,"access_token":"at-kept","refresh_token":"rt-original"})"),
-                     response(200, kItems)});
+  FakeClient client(
+      {response(
+           200,
+           R"({"token_type":"Bearer","expires_in":3600,"access_token":"at-kept","refresh_token":"rt-original"})"),
+       response(200, kItems)});
   auto o = run_with(client, signin_args(s));
   CHECK(o.code == ExitCode::kOk);
   CHECK(form_of(client.sent[0].body).count("client_secret") == 0);
@@ -128,7 +143,8 @@ TEST_CASE("a symbolic link: the file it points to is replaced") {
   Secrets s;
   const std::string link = s.dir + "/link";
   REQUIRE(symlink(s.rt.c_str(), link.c_str()) == 0);
-  FakeClient client({response(200, R"({"access_token":"a","refresh_token":"rt-2"})"), response(200, kItems)});
+  FakeClient client(
+      {response(200, R"({"access_token":"a","refresh_token":"rt-2"})"), response(200, kItems)});
   auto args = signin_args(s);
   args[7] = link;
   auto o = run_with(client, args);
@@ -141,11 +157,14 @@ TEST_CASE("a symbolic link: the file it points to is replaced") {
 
 TEST_CASE("invalid_grant: exit 3, the reason, no API call, no secret") {
   Secrets s;
-  FakeClient client({response(400, R"({"error":"invalid_grant","error_description":"AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.\r\nTrace ID: 1\r\nCorrelation ID: 2","error_codes":[70008],"trace_id":"1","correlation_id":"2"})")});
+  FakeClient client({response(
+      400,
+      R"({"error":"invalid_grant","error_description":"AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.\r\nTrace ID: 1\r\nCorrelation ID: 2","error_codes":[70008],"trace_id":"1","correlation_id":"2"})")});
   auto o = run_with(client, signin_args(s), {{"PCUSAGE_CLIENT_SECRET", "zzsecretzz"}});
   CHECK(o.code == ExitCode::kAuth);
   CHECK(o.out.empty());
-  CHECK(o.err.find("invalid_grant: AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.") != std::string::npos);
+  CHECK(o.err.find("invalid_grant: AADSTS70008: The provided authorization code or refresh token "
+                   "has expired due to inactivity.") != std::string::npos);
   CHECK(o.err.find("Trace ID") == std::string::npos);
   CHECK(o.err.find("docs/authentication.md") != std::string::npos);
   CHECK(o.err.find("zzsecretzz") == std::string::npos);
@@ -164,13 +183,14 @@ TEST_CASE("the sign-in answer must carry an access token") {
 
 TEST_CASE("the sign-in uses the retry policy; outages keep exit 5") {
   Secrets s;
-  FakeClient client({response(500, "", {{"Retry-After", "0"}}), response(200, R"({"access_token":"at"})"),
-                     response(200, kItems)});
+  FakeClient client({response(500, "", {{"Retry-After", "0"}}),
+                     response(200, R"({"access_token":"at"})"), response(200, kItems)});
   auto o = run_with(client, signin_args(s));
   CHECK(o.code == ExitCode::kOk);
   CHECK(client.sent.size() == 3);
   CHECK(o.err.empty());
-  FakeClient down({response(503, "", {{"Retry-After", "0"}}), response(503, "", {{"Retry-After", "0"}})});
+  FakeClient down(
+      {response(503, "", {{"Retry-After", "0"}}), response(503, "", {{"Retry-After", "0"}})});
   o = run_with(down, signin_args(s, {"--retries", "1"}));
   CHECK(o.code == ExitCode::kUnavailable);
   CHECK(o.err.find("sign-in failed: HTTP 503") != std::string::npos);
@@ -181,11 +201,14 @@ TEST_CASE("option -v never shows a secret") {
   const std::string secret_file = s.dir + "/secret";
   std::ofstream(secret_file) << "zz-client-secret\n";
   chmod(secret_file.c_str(), 0600);
-  FakeClient client({response(200, R"({"access_token":"at-zz-access","refresh_token":"rt-zz-new"})"),
-                     response(200, kItems)});
+  FakeClient client(
+      {response(200, R"({"access_token":"at-zz-access","refresh_token":"rt-zz-new"})"),
+       response(200, kItems)});
   auto o = run_with(client, signin_args(s, {"-v", "--client-secret-file", secret_file}));
   CHECK(o.code == ExitCode::kOk);
-  CHECK(o.err.find("> grant_type=refresh_token&refresh_token=***&client_id=11111111-2222-3333-4444-555555555555&client_secret=***&resource=") != std::string::npos);
+  CHECK(o.err.find("> "
+                   "grant_type=refresh_token&refresh_token=***&client_id=11111111-2222-3333-4444-"
+                   "555555555555&client_secret=***&resource=") != std::string::npos);
   CHECK(o.err.find("Bearer ***") != std::string::npos);
   for (const char* secret : {"zz-client-secret", "rt-original", "rt-zz-new", "at-zz-access"}) {
     INFO(secret);
@@ -199,19 +222,22 @@ TEST_CASE("secret files readable by others get a warning") {
   FakeClient client({response(200, R"({"access_token":"at"})"), response(200, kItems)});
   auto o = run_with(client, signin_args(s));
   CHECK(o.code == ExitCode::kOk);
-  CHECK(o.err.find("warning: the refresh-token file " + s.rt + " is readable by group or others") != std::string::npos);
+  CHECK(o.err.find("warning: the refresh-token file " + s.rt + " is readable by group or others") !=
+        std::string::npos);
 }
 
 TEST_CASE("an unwritable folder: a warning, and the run succeeds") {
   Secrets s;
   // No file can be created in /proc/self, not even by root: the new token cannot be stored there.
-  FakeClient client({response(200, R"({"access_token":"at","refresh_token":"rt-new"})"), response(200, kItems)});
+  FakeClient client(
+      {response(200, R"({"access_token":"at","refresh_token":"rt-new"})"), response(200, kItems)});
   auto args = signin_args(s);
   args[7] = "/proc/self/comm";
   auto o = run_with(client, args);
   CHECK(o.code == ExitCode::kOk);
   CHECK(o.out == "{\"workloadName\":\"Exchange\"}\n");
-  CHECK(o.err.find("warning: cannot store the new refresh token in /proc/self/comm") != std::string::npos);
+  CHECK(o.err.find("warning: cannot store the new refresh token in /proc/self/comm") !=
+        std::string::npos);
   CHECK(o.err.find("rt-new") == std::string::npos);
 }
 
@@ -229,11 +255,14 @@ TEST_CASE("source order: one explicit source; then PCUSAGE_TOKEN; then the envir
   auto o = run_with(client, {"--token", "a", "--token-command", "echo b"});
   CHECK(o.code == ExitCode::kUsage);
   CHECK(o.err.find("give only one token source") != std::string::npos);
-  o = run_with(client, {"--token-file", s.rt, "--refresh-token-file", s.rt, "--tenant", "t", "--client-id", "c"});
+  o = run_with(client, {"--token-file", s.rt, "--refresh-token-file", s.rt, "--tenant", "t",
+                        "--client-id", "c"});
   CHECK(o.code == ExitCode::kUsage);
   CHECK(client.sent.empty());
-  std::map<std::string, std::string> env = {{"PCUSAGE_REFRESH_TOKEN_FILE", s.rt}, {"PCUSAGE_TENANT", "t"},
-                                            {"PCUSAGE_CLIENT_ID", "c"}, {"PCUSAGE_AUTHORITY", "http://localhost:7"}};
+  std::map<std::string, std::string> env = {{"PCUSAGE_REFRESH_TOKEN_FILE", s.rt},
+                                            {"PCUSAGE_TENANT", "t"},
+                                            {"PCUSAGE_CLIENT_ID", "c"},
+                                            {"PCUSAGE_AUTHORITY", "http://localhost:7"}};
   FakeClient via_env({response(200, R"({"access_token":"at-env"})"), response(200, kItems)});
   o = run_with(via_env, {"--base-url", "http://localhost:9"}, env);
   CHECK(o.code == ExitCode::kOk);
@@ -250,7 +279,8 @@ TEST_CASE("source order: one explicit source; then PCUSAGE_TOKEN; then the envir
 TEST_CASE("option --token-command") {
   SECTION("its trimmed output is the token") {
     FakeClient client({response(200, kItems)});
-    auto o = run_with(client, {"--base-url", "http://localhost:9", "--token-command", "printf '  cmdtok \\n'"});
+    auto o = run_with(
+        client, {"--base-url", "http://localhost:9", "--token-command", "printf '  cmdtok \\n'"});
     CHECK(o.code == ExitCode::kOk);
     CHECK(find_header(client.sent[0].headers, "Authorization") == "Bearer cmdtok");
   }
@@ -261,7 +291,8 @@ TEST_CASE("option --token-command") {
   }
   SECTION("a failure is exit 3 with the last line of its stderr") {
     FakeClient client;
-    auto o = run_with(client, {"--token-command", "echo first >&2; echo 'vault: access denied' >&2; exit 3"});
+    auto o = run_with(
+        client, {"--token-command", "echo first >&2; echo 'vault: access denied' >&2; exit 3"});
     CHECK(o.code == ExitCode::kAuth);
     CHECK(o.err == "pcusage: error: --token-command failed: exit status 3: vault: access denied\n");
     CHECK(client.sent.empty());
@@ -283,7 +314,8 @@ TEST_CASE("option --token-command") {
     REQUIRE(mkdtemp(d) != nullptr);
     const std::string marker = std::string(d) + "/late";
     const auto start = std::chrono::steady_clock::now();
-    auto r = run_token_command("(sleep 2; touch " + marker + ") & sleep 10", std::chrono::milliseconds(500));
+    auto r = run_token_command("(sleep 2; touch " + marker + ") & sleep 10",
+                               std::chrono::milliseconds(500));
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == ExitCode::kAuth);

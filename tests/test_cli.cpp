@@ -36,7 +36,8 @@ TEST_CASE("defaults") {
   CHECK(r->correlation_id.empty());
   CHECK(r->format == Format::kTable);
   CHECK(r->columns == std::vector<std::string>{"workloadName", "serviceName", "channel",
-                                               "proratedLicensesUsagePercent", "processedDateTime"});
+                                               "proratedLicensesUsagePercent",
+                                               "processedDateTime"});
   CHECK_FALSE(r->columns_given);
   CHECK(r->header);
   CHECK(r->timeout_s == 120);
@@ -49,12 +50,37 @@ TEST_CASE("defaults") {
 }
 
 TEST_CASE("every flag is parsed") {
-  auto r = parse({"--token", "t1", "--base-url", "https://h.example/p/", "--locale", "zh-Hans-CN",
-                  "--correlation-id", "0B9F6A3E-1C2D-4E5F-8A9B-0C1D2E3F4A5B", "-o", "csv",
-                  "--columns", "a, b.c", "--no-header", "--sort", "b.c:desc", "--timeout", "2.5",
-                  "--connect-timeout", "1", "--retries", "0", "--max-pages", "7",
-                  "--max-response-bytes", "2M", "--cacert", "ca.pem", "--csv-allow-formulas",
-                  "--output-file", "out.csv", "-v"});
+  auto r = parse({"--token",
+                  "t1",
+                  "--base-url",
+                  "https://h.example/p/",
+                  "--locale",
+                  "zh-Hans-CN",
+                  "--correlation-id",
+                  "0B9F6A3E-1C2D-4E5F-8A9B-0C1D2E3F4A5B",
+                  "-o",
+                  "csv",
+                  "--columns",
+                  "a, b.c",
+                  "--no-header",
+                  "--sort",
+                  "b.c:desc",
+                  "--timeout",
+                  "2.5",
+                  "--connect-timeout",
+                  "1",
+                  "--retries",
+                  "0",
+                  "--max-pages",
+                  "7",
+                  "--max-response-bytes",
+                  "2M",
+                  "--cacert",
+                  "ca.pem",
+                  "--csv-allow-formulas",
+                  "--output-file",
+                  "out.csv",
+                  "-v"});
   REQUIRE(r.ok());
   CHECK(*r->token == "t1");
   CHECK(r->base_url.join("/v1/x") == "https://h.example/p/v1/x");
@@ -78,8 +104,11 @@ TEST_CASE("every flag is parsed") {
 }
 
 TEST_CASE("formats by name") {
-  for (auto [name, f] : {std::pair{"table", Format::kTable}, {"json", Format::kJson},
-                         {"ndjson", Format::kNdjson}, {"csv", Format::kCsv}, {"tsv", Format::kTsv}}) {
+  for (auto [name, f] : {std::pair{"table", Format::kTable},
+                         {"json", Format::kJson},
+                         {"ndjson", Format::kNdjson},
+                         {"csv", Format::kCsv},
+                         {"tsv", Format::kTsv}}) {
     auto r = parse({"--output", name});
     REQUIRE(r.ok());
     CHECK(r->format == f);
@@ -88,7 +117,8 @@ TEST_CASE("formats by name") {
 }
 
 TEST_CASE("environment variables and flag precedence") {
-  auto r = parse({}, {{"PCUSAGE_TOKEN", " envtok\n"}, {"PCUSAGE_BASE_URL", "http://127.0.0.1:9/x"},
+  auto r = parse({}, {{"PCUSAGE_TOKEN", " envtok\n"},
+                      {"PCUSAGE_BASE_URL", "http://127.0.0.1:9/x"},
                       {"PCUSAGE_LOCALE", "fr-FR"}});
   REQUIRE(r.ok());
   CHECK(*r->env_token == " envtok\n");
@@ -122,7 +152,8 @@ TEST_CASE("base URL rules") {
   require_usage(parse({"--base-url", "h.example"}), "not an absolute");
   require_usage(parse({"--base-url", "https://h:99999"}), "malformed port");
   auto r = parse({"--base-url", "https://h/p/"});
-  CHECK(r->base_url.join("/v1/analytics/licenses/usage") == "https://h/p/v1/analytics/licenses/usage");
+  CHECK(r->base_url.join("/v1/analytics/licenses/usage") ==
+        "https://h/p/v1/analytics/licenses/usage");
 }
 
 TEST_CASE("bad values are one-line usage errors") {
@@ -167,18 +198,38 @@ TEST_CASE("help fits 80 columns and names every flag") {
     CHECK(line.size() <= 80);
     start = nl + 1;
   }
-  for (const char* flag :
-       {"--token ", "--token-file", "--base-url", "--locale", "--correlation-id", "--input",
-        "-o, --output", "--columns", "--no-header", "--sort", "--timeout", "--connect-timeout",
-        "--retries", "--max-pages", "--max-response-bytes", "--cacert", "--csv-allow-formulas",
-        "--output-file", "-v, --verbose", "--version", "-h, --help", "PCUSAGE_TOKEN",
-        "PCUSAGE_BASE_URL", "PCUSAGE_LOCALE", "Exit codes"}) {
+  for (const char* flag : {"--token ",
+                           "--token-file",
+                           "--base-url",
+                           "--locale",
+                           "--correlation-id",
+                           "--input",
+                           "-o, --output",
+                           "--columns",
+                           "--no-header",
+                           "--sort",
+                           "--timeout",
+                           "--connect-timeout",
+                           "--retries",
+                           "--max-pages",
+                           "--max-response-bytes",
+                           "--cacert",
+                           "--csv-allow-formulas",
+                           "--output-file",
+                           "-v, --verbose",
+                           "--version",
+                           "-h, --help",
+                           "PCUSAGE_TOKEN",
+                           "PCUSAGE_BASE_URL",
+                           "PCUSAGE_LOCALE",
+                           "Exit codes"}) {
     INFO(flag);
     CHECK(help.find(flag) != std::string::npos);
   }
   // Every flag the parser accepts is documented: parse each one from the help text back.
   std::regex flag_re("--[a-z][a-z-]+");
-  for (auto it = std::sregex_iterator(help.begin(), help.end(), flag_re); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(help.begin(), help.end(), flag_re);
+       it != std::sregex_iterator(); ++it) {
     const std::string flag = it->str();
     auto parsed = parse({flag, "x"});
     INFO(flag);

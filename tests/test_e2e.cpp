@@ -27,12 +27,18 @@ const std::string kSeed = read_file(PCUSAGE_SOURCE_DIR "/examples/usage-response
 const std::string kToken = "tok-5ecret-ABC123";
 
 const char* kSeedTable =
-    "workloadName            serviceName  channel   proratedLicensesUsagePercent  processedDateTime\n"
-    "Microsoft Dynamics CRM  crm          reseller                           0.0  2017-03-10T00:00:00+00:00\n"
-    "SharePoint              crm          reseller                           0.0  2017-03-10T00:00:00+00:00\n"
-    "Exchange                o365         reseller                           0.0  2017-03-09T00:00:00+00:00\n"
-    "SharePoint              o365         reseller                           0.0  2017-03-09T00:00:00+00:00\n"
-    "Skype For Business      o365         reseller                           0.0  2017-03-09T00:00:00+00:00\n";
+    "workloadName            serviceName  channel   proratedLicensesUsagePercent  "
+    "processedDateTime\n"
+    "Microsoft Dynamics CRM  crm          reseller                           0.0  "
+    "2017-03-10T00:00:00+00:00\n"
+    "SharePoint              crm          reseller                           0.0  "
+    "2017-03-10T00:00:00+00:00\n"
+    "Exchange                o365         reseller                           0.0  "
+    "2017-03-09T00:00:00+00:00\n"
+    "SharePoint              o365         reseller                           0.0  "
+    "2017-03-09T00:00:00+00:00\n"
+    "Skype For Business      o365         reseller                           0.0  "
+    "2017-03-09T00:00:00+00:00\n";
 
 const char* kSeedCsv =
     "workloadName,serviceName,channel,proratedLicensesUsagePercent,processedDateTime\n"
@@ -46,8 +52,9 @@ std::map<std::string, std::string> base_env() {
   return {{"LANG", "C"}, {"NO_PROXY", "*"}, {"HOME", "/nonexistent"}};
 }
 
-ProcessResult run_pcusage(std::vector<std::string> args, std::map<std::string, std::string> env = base_env(),
-                      const std::string& input = "") {
+ProcessResult run_pcusage(std::vector<std::string> args,
+                          std::map<std::string, std::string> env = base_env(),
+                          const std::string& input = "") {
   args.insert(args.begin(), PCUSAGE_BINARY);
   return run_process(args, env, input);
 }
@@ -123,26 +130,36 @@ TEST_CASE("every output format of the seed") {
   SECTION("json") {
     auto r = against(server, {"-o", "json"});
     CHECK(r.status == 0);
-    CHECK(r.out.rfind("[\n  {\n    \"proratedLicensesUsagePercent\": 0.0,\n    \"workloadName\": \"Microsoft Dynamics CRM\",\n", 0) == 0);
-    CHECK(r.out.find("    \"attributes\": {\n      \"objectType\": \"PartnerLicensesUsageInsights\"\n    }\n  },\n") != std::string::npos);
+    CHECK(r.out.rfind("[\n  {\n    \"proratedLicensesUsagePercent\": 0.0,\n    \"workloadName\": "
+                      "\"Microsoft Dynamics CRM\",\n",
+                      0) == 0);
+    CHECK(r.out.find("    \"attributes\": {\n      \"objectType\": "
+                     "\"PartnerLicensesUsageInsights\"\n    }\n  },\n") != std::string::npos);
     CHECK(r.out.substr(r.out.size() - 6) == "  }\n]\n");
   }
   SECTION("ndjson") {
     auto r = against(server, {"-o", "ndjson"});
     CHECK(r.status == 0);
-    CHECK(r.out.rfind(R"({"proratedLicensesUsagePercent":0.0,"workloadName":"Microsoft Dynamics CRM","processedDateTime":"2017-03-10T00:00:00+00:00","serviceName":"crm","channel":"reseller","attributes":{"objectType":"PartnerLicensesUsageInsights"}})"
-                      "\n", 0) == 0);
+    CHECK(
+        r.out.rfind(
+            R"({"proratedLicensesUsagePercent":0.0,"workloadName":"Microsoft Dynamics CRM","processedDateTime":"2017-03-10T00:00:00+00:00","serviceName":"crm","channel":"reseller","attributes":{"objectType":"PartnerLicensesUsageInsights"}})"
+            "\n",
+            0) == 0);
     CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 5);
   }
   SECTION("tsv") {
     auto r = against(server, {"-o", "tsv", "--columns", "workloadName,attributes.objectType"});
     CHECK(r.status == 0);
-    CHECK(r.out.rfind("workloadName\tattributes.objectType\nMicrosoft Dynamics CRM\tPartnerLicensesUsageInsights\n", 0) == 0);
+    CHECK(r.out.rfind("workloadName\tattributes.objectType\nMicrosoft Dynamics "
+                      "CRM\tPartnerLicensesUsageInsights\n",
+                      0) == 0);
   }
   SECTION("csv without header, every field") {
     auto r = against(server, {"-o", "csv", "--columns", "*", "--no-header"});
     CHECK(r.status == 0);
-    CHECK(r.out.rfind("0.0,Microsoft Dynamics CRM,2017-03-10T00:00:00+00:00,crm,reseller,PartnerLicensesUsageInsights\n", 0) == 0);
+    CHECK(r.out.rfind("0.0,Microsoft Dynamics "
+                      "CRM,2017-03-10T00:00:00+00:00,crm,reseller,PartnerLicensesUsageInsights\n",
+                      0) == 0);
   }
 }
 
@@ -152,12 +169,14 @@ TEST_CASE("hostile and unusual values, end to end") {
   LoopbackServer server(always(200, items_json(item)));
   auto r = against(server, {"-o", "csv", "--columns", "workloadName,serviceName,n,big,tiny"});
   CHECK(r.status == 0);
-  CHECK(r.out == "workloadName,serviceName,n,big,tiny\n"
-                 "\"'=HYPERLINK(\"\"x\"\")\",\"a,b \"\"q\"\"\nline\",-5,12345678901234567890,1e-7\n");
+  CHECK(r.out ==
+        "workloadName,serviceName,n,big,tiny\n"
+        "\"'=HYPERLINK(\"\"x\"\")\",\"a,b \"\"q\"\"\nline\",-5,12345678901234567890,1e-7\n");
   r = against(server, {"--columns", "channel,serviceName,n"});
   CHECK(r.status == 0);
-  CHECK(r.out == "channel                serviceName    n\n"
-                 "日本\\u202Eevil\\x1B[2J  a,b \"q\"\\nline  -5\n");
+  CHECK(r.out ==
+        "channel                serviceName    n\n"
+        "日本\\u202Eevil\\x1B[2J  a,b \"q\"\\nline  -5\n");
   r = against(server, {"-o", "tsv", "--columns", "serviceName"});
   CHECK(r.out == "serviceName\na,b \"q\"\\nline\n");
 }
@@ -165,7 +184,8 @@ TEST_CASE("hostile and unusual values, end to end") {
 TEST_CASE("tokens from stdin and the environment") {
   LoopbackServer server(always(200, kSeed));
   auto env = base_env();
-  auto r = run_pcusage({"--base-url", server.url(), "--token-file", "-", "-o", "csv"}, env, "stdintok\n");
+  auto r = run_pcusage({"--base-url", server.url(), "--token-file", "-", "-o", "csv"}, env,
+                       "stdintok\n");
   CHECK(r.status == 0);
   CHECK(server.requests().at(0).header("Authorization") == "Bearer stdintok");
   r = run_pcusage({"--base-url", server.url()}, env);
@@ -180,14 +200,22 @@ TEST_CASE("HTTP failures exit with the documented codes") {
     int code;
     std::string fragment;
   };
-  for (const auto& c : std::vector<Case>{
-           {401, R"({"code":600008,"description":"Unauthorized: token rejected","source":"PartnerFD"})", 3, "600008"},
-           {403, R"({"code":900150,"description":"The supplied role does not have the rights","source":"PartnerFD"})", 3, "900150"},
-           {404, R"({"code":3000,"description":"Resource not found"})", 4, "HTTP 404"},
-           {429, R"({"statusCode":429,"message":"Rate limit is exceeded. Try again in 57 seconds."})", 5, "Rate limit"},
-           {500, R"({"code":800003,"description":"Unexpected service error"})", 5, "800003"},
-       }) {
-    LoopbackServer server(always(c.status, c.body, {{"MS-CorrelationId", "c-1"}, {"MS-RequestId", "r-1"}}));
+  for (
+      const auto& c : std::vector<Case>{
+          {401,
+           R"({"code":600008,"description":"Unauthorized: token rejected","source":"PartnerFD"})",
+           3, "600008"},
+          {403,
+           R"({"code":900150,"description":"The supplied role does not have the rights","source":"PartnerFD"})",
+           3, "900150"},
+          {404, R"({"code":3000,"description":"Resource not found"})", 4, "HTTP 404"},
+          {429,
+           R"({"statusCode":429,"message":"Rate limit is exceeded. Try again in 57 seconds."})", 5,
+           "Rate limit"},
+          {500, R"({"code":800003,"description":"Unexpected service error"})", 5, "800003"},
+      }) {
+    LoopbackServer server(
+        always(c.status, c.body, {{"MS-CorrelationId", "c-1"}, {"MS-RequestId", "r-1"}}));
     auto r = against(server, {"--retries", "0"});
     require_failure(r, c.code, c.fragment);
     CHECK(r.err.find("MS-CorrelationId c-1, MS-RequestId r-1") != std::string::npos);
@@ -197,10 +225,11 @@ TEST_CASE("HTTP failures exit with the documented codes") {
 }
 
 TEST_CASE("invalid responses exit 7") {
-  for (const std::string& body : {std::string("{\"totalCount\": 5, \"items\": [{\"workloadName\": \"Exch"),
-                                 std::string("<html>maintenance</html>"), std::string("[1,2]"),
-                                 std::string(R"({"items":"no"})"), std::string("{\"items\":[{\"a\":\"\xff\"}]}"),
-                                 std::string(R"({"items":[{"a":"\udc00"}]})")}) {
+  for (const std::string& body :
+       {std::string("{\"totalCount\": 5, \"items\": [{\"workloadName\": \"Exch"),
+        std::string("<html>maintenance</html>"), std::string("[1,2]"),
+        std::string(R"({"items":"no"})"), std::string("{\"items\":[{\"a\":\"\xff\"}]}"),
+        std::string(R"({"items":[{"a":"\udc00"}]})")}) {
     LoopbackServer server(always(200, body));
     require_failure(against(server, {}), 7, "invalid response");
   }
@@ -208,9 +237,10 @@ TEST_CASE("invalid responses exit 7") {
 
 TEST_CASE("an HTML page instead of JSON is named in the error") {
   LoopbackServer server(always(200, "<html>\x1b]0;maintenance</html>", {}, "text/html"));
-  require_failure(against(server, {}), 7,
-                  "invalid response: not JSON: Invalid value (at byte 0) (Content-Type text/html, body "
-                  "starts \"<html>\\x1B]0;maintenance</html>\")");
+  require_failure(
+      against(server, {}), 7,
+      "invalid response: not JSON: Invalid value (at byte 0) (Content-Type text/html, body "
+      "starts \"<html>\\x1B]0;maintenance</html>\")");
 }
 
 TEST_CASE("a BOM is tolerated") {
@@ -222,7 +252,8 @@ TEST_CASE("a BOM is tolerated") {
 
 TEST_CASE("a redirect is an error naming the Location, never followed") {
   LoopbackServer target(always(200, kSeed));
-  LoopbackServer server(always(302, "", {{"Location", target.url() + "/v1/analytics/licenses/usage"}}));
+  LoopbackServer server(
+      always(302, "", {{"Location", target.url() + "/v1/analytics/licenses/usage"}}));
   auto r = against(server, {});
   require_failure(r, 4, "redirect to " + target.url());
   CHECK(target.requests().empty());
@@ -232,8 +263,9 @@ TEST_CASE("network failures exit 6") {
   SECTION("a truncated transfer") {
     LoopbackServer server([](const RecordedRequest&, int) {
       Reply reply;
-      reply.chunks.push_back({std::chrono::milliseconds(0),
-                              "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n{\"items\":["});
+      reply.chunks.push_back(
+          {std::chrono::milliseconds(0),
+           "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n{\"items\":["});
       return reply;
     });
     require_failure(against(server, {"--retries", "0"}), 6, "request failed");
@@ -246,18 +278,23 @@ TEST_CASE("network failures exit 6") {
     }
     auto env = base_env();
     env["PCUSAGE_TOKEN"] = kToken;
-    require_failure(run_pcusage({"--base-url", "http://127.0.0.1:" + std::to_string(port), "--retries", "0"}, env), 6,
-                    "request failed");
+    require_failure(
+        run_pcusage({"--base-url", "http://127.0.0.1:" + std::to_string(port), "--retries", "0"},
+                    env),
+        6, "request failed");
   }
 }
 
 TEST_CASE("usage errors: exit 2, one line, nothing sent") {
   LoopbackServer server(always(200, kSeed));
-  for (std::vector<std::string> args : {std::vector<std::string>{"--locale", "not a locale"}, {"-o", "xml"},
-                                        {"--correlation-id", "nope"}, {"--no-such-flag"}}) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"--locale", "not a locale"},
+                                        {"-o", "xml"},
+                                        {"--correlation-id", "nope"},
+                                        {"--no-such-flag"}}) {
     require_failure(against(server, args), 2, "");
   }
-  require_failure(run_pcusage({"--base-url", "http://partner.example.com", "--token", "x"}), 2, "https://");
+  require_failure(run_pcusage({"--base-url", "http://partner.example.com", "--token", "x"}), 2,
+                  "https://");
   CHECK(server.requests().empty());
 }
 
@@ -292,10 +329,11 @@ TEST_CASE("a closed pipe ends the run quietly with status 141") {
     for (int i = 0; i < 50000; ++i) f << (i ? "," : "") << "{\"workloadName\":\"w" << i << "\"}";
     f << "]}";
   }
-  auto r = run_process({"/bin/bash", "-c",
-                        std::string(PCUSAGE_BINARY) + " --input " + big +
-                            " -o csv --columns workloadName | head -1; echo \"status=${PIPESTATUS[0]}\""},
-                       base_env());
+  auto r = run_process(
+      {"/bin/bash", "-c",
+       std::string(PCUSAGE_BINARY) + " --input " + big +
+           " -o csv --columns workloadName | head -1; echo \"status=${PIPESTATUS[0]}\""},
+      base_env());
   CHECK(r.out == "workloadName\nstatus=141\n");
   CHECK(r.err.empty());
   std::remove(big.c_str());
@@ -312,9 +350,10 @@ TEST_CASE("SIGTERM during a transfer: exit 143, the output file untouched, no te
   REQUIRE(mkdtemp(dir) != nullptr);
   const std::string out = std::string(dir) + "/report.csv";
   std::ofstream(out) << "old";
-  const std::string cmd = "PCUSAGE_TOKEN=t " + std::string(PCUSAGE_BINARY) + " --base-url " + server.url() +
-                          " --output-file " + out + " & pid=$!; sleep 0.5; kill -TERM $pid; wait $pid; echo \"status=$?\"; ls -A " +
-                          dir;
+  const std::string cmd =
+      "PCUSAGE_TOKEN=t " + std::string(PCUSAGE_BINARY) + " --base-url " + server.url() +
+      " --output-file " + out +
+      " & pid=$!; sleep 0.5; kill -TERM $pid; wait $pid; echo \"status=$?\"; ls -A " + dir;
   const auto start = std::chrono::steady_clock::now();
   auto r = run_process({"/bin/bash", "-c", cmd}, base_env());
   CHECK(r.out == "status=143\nreport.csv\n");
@@ -335,39 +374,49 @@ TEST_CASE("unknown fields, missing and null fields, every number form, Unicode")
   SECTION("ndjson keeps every field and every number's text") {
     auto r = against(server, {"-o", "ndjson"});
     CHECK(r.status == 0);
-    CHECK(r.out ==
-          R"J({"workloadName":"Exchange 在线","serviceName":null,"proratedLicensesUsagePercent":0,"extra":{"deep":[1,{"x":null}]},"licensesActive":10})J" "\n"
-          R"J({"workloadName":"Équipe Ünïcödé","proratedLicensesUsagePercent":-0.0,"channel":"reseller"})J" "\n"
-          R"J({"workloadName":"Emoji 🚀 load","proratedLicensesUsagePercent":1E+2,"channel":"partner"})J" "\n"
-          "{\"workloadName\":\"e\xCC\x81\",\"proratedLicensesUsagePercent\":12345678901234567890}\n"
-          R"J({"workloadName":"x","proratedLicensesUsagePercent":-12.5e-10})J" "\n");
+    CHECK(
+        r.out ==
+        R"J({"workloadName":"Exchange 在线","serviceName":null,"proratedLicensesUsagePercent":0,"extra":{"deep":[1,{"x":null}]},"licensesActive":10})J"
+        "\n"
+        R"J({"workloadName":"Équipe Ünïcödé","proratedLicensesUsagePercent":-0.0,"channel":"reseller"})J"
+        "\n"
+        R"J({"workloadName":"Emoji 🚀 load","proratedLicensesUsagePercent":1E+2,"channel":"partner"})J"
+        "\n"
+        "{\"workloadName\":\"e\xCC\x81\",\"proratedLicensesUsagePercent\":12345678901234567890}\n"
+        R"J({"workloadName":"x","proratedLicensesUsagePercent":-12.5e-10})J"
+        "\n");
   }
   SECTION("csv: missing and null are empty cells") {
-    auto r = against(server, {"-o", "csv", "--columns", "workloadName,serviceName,channel,proratedLicensesUsagePercent,licensesActive"});
+    auto r = against(
+        server, {"-o", "csv", "--columns",
+                 "workloadName,serviceName,channel,proratedLicensesUsagePercent,licensesActive"});
     CHECK(r.status == 0);
-    CHECK(r.out == "workloadName,serviceName,channel,proratedLicensesUsagePercent,licensesActive\n"
-                   "Exchange 在线,,,0,10\n"
-                   "Équipe Ünïcödé,,reseller,-0.0,\n"
-                   "Emoji 🚀 load,,partner,1E+2,\n"
-                   "e\xCC\x81,,,12345678901234567890,\n"
-                   "x,,,-12.5e-10,\n");
+    CHECK(r.out ==
+          "workloadName,serviceName,channel,proratedLicensesUsagePercent,licensesActive\n"
+          "Exchange 在线,,,0,10\n"
+          "Équipe Ünïcödé,,reseller,-0.0,\n"
+          "Emoji 🚀 load,,partner,1E+2,\n"
+          "e\xCC\x81,,,12345678901234567890,\n"
+          "x,,,-12.5e-10,\n");
   }
   SECTION("a table lines up in terminal cells under LANG=C") {
     auto r = against(server, {"--columns", "workloadName,proratedLicensesUsagePercent,channel"});
     CHECK(r.status == 0);
-    CHECK(r.out == "workloadName    proratedLicensesUsagePercent  channel\n"
-                   "Exchange 在线                              0\n"
-                   "Équipe Ünïcödé                          -0.0  reseller\n"
-                   "Emoji 🚀 load                           1E+2  partner\n"
-                   "e\xCC\x81                       12345678901234567890\n"
-                   "x                                  -12.5e-10\n");
+    CHECK(r.out ==
+          "workloadName    proratedLicensesUsagePercent  channel\n"
+          "Exchange 在线                              0\n"
+          "Équipe Ünïcödé                          -0.0  reseller\n"
+          "Emoji 🚀 load                           1E+2  partner\n"
+          "e\xCC\x81                       12345678901234567890\n"
+          "x                                  -12.5e-10\n");
   }
 }
 
 TEST_CASE("output that cannot be written: exit 1") {
   auto r = run_process({"/bin/bash", "-c",
-                        std::string(PCUSAGE_BINARY) + " --input " PCUSAGE_SOURCE_DIR
-                        "/examples/usage-response.json > /dev/full; echo \"status=$?\""},
+                        std::string(PCUSAGE_BINARY) +
+                            " --input " PCUSAGE_SOURCE_DIR
+                            "/examples/usage-response.json > /dev/full; echo \"status=$?\""},
                        base_env());
   CHECK(r.out == "status=1\n");
   CHECK(r.err.rfind("pcusage: error: cannot write output: ", 0) == 0);

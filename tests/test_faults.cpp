@@ -19,13 +19,15 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 const std::string kToken = "tok-5ecret-ABC123";
-const std::string kItems = R"({"totalCount":2,"items":[{"workloadName":"A"},{"workloadName":"B"}]})";
+const std::string kItems =
+    R"({"totalCount":2,"items":[{"workloadName":"A"},{"workloadName":"B"}]})";
 
 std::map<std::string, std::string> base_env() {
   return {{"LANG", "C"}, {"NO_PROXY", "*"}, {"HOME", "/nonexistent"}, {"PCUSAGE_TOKEN", kToken}};
 }
 
-ProcessResult run_pcusage(std::vector<std::string> args, std::map<std::string, std::string> env = base_env()) {
+ProcessResult run_pcusage(std::vector<std::string> args,
+                          std::map<std::string, std::string> env = base_env()) {
   args.insert(args.begin(), PCUSAGE_BINARY);
   return run_process(args, env);
 }
@@ -77,8 +79,9 @@ std::string http_date(std::time_t t) {
 TEST_CASE("429 with Retry-After: 1, then 200: waited, and quiet") {
   LoopbackServer server([](const RecordedRequest&, int n) {
     if (n == 0) {
-      return http_reply(429, R"({"statusCode":429,"message":"Rate limit is exceeded. Try again in 1 seconds."})",
-                        {{"Retry-After", "1"}});
+      return http_reply(
+          429, R"({"statusCode":429,"message":"Rate limit is exceeded. Try again in 1 seconds."})",
+          {{"Retry-After", "1"}});
     }
     return http_reply(200, kItems);
   });
@@ -119,7 +122,9 @@ TEST_CASE("Retry-After as an HTTP date; a date in the past means no wait") {
 
 TEST_CASE("500, 500, 200: three request ids, one correlation id") {
   LoopbackServer server([](const RecordedRequest&, int n) {
-    if (n < 2) return http_reply(500, R"({"code":800003,"description":"Unexpected"})", {{"Retry-After", "0"}});
+    if (n < 2)
+      return http_reply(500, R"({"code":800003,"description":"Unexpected"})",
+                        {{"Retry-After", "0"}});
     return http_reply(200, kItems);
   });
   auto r = against(server, {});
@@ -138,17 +143,22 @@ TEST_CASE("500, 500, 200: three request ids, one correlation id") {
 
 TEST_CASE("always 503: retries exhausted, exit 5, the right number of attempts") {
   LoopbackServer server([](const RecordedRequest&, int) {
-    return http_reply(503, R"({"code":503,"description":"Service unavailable"})", {{"Retry-After", "0"}});
+    return http_reply(503, R"({"code":503,"description":"Service unavailable"})",
+                      {{"Retry-After", "0"}});
   });
   require_failure(against(server, {"--retries", "2"}), 5, "HTTP 503 Service Unavailable");
   CHECK(server.requests().size() == 3);
-  LoopbackServer once([](const RecordedRequest&, int) { return http_reply(503, "", {{"Retry-After", "0"}}); });
+  LoopbackServer once([](const RecordedRequest&, int) {
+    return http_reply(503, "", {{"Retry-After", "0"}});
+  });
   require_failure(against(once, {"--retries", "0"}), 5, "HTTP 503");
   CHECK(once.requests().size() == 1);
 }
 
 TEST_CASE("a Retry-After longer than the deadline fails fast") {
-  LoopbackServer server([](const RecordedRequest&, int) { return http_reply(429, "", {{"Retry-After", "57"}}); });
+  LoopbackServer server([](const RecordedRequest&, int) {
+    return http_reply(429, "", {{"Retry-After", "57"}});
+  });
   const auto start = Clock::now();
   require_failure(against(server, {"--timeout", "10"}), 5, "HTTP 429");
   CHECK(seconds_since(start) < 5);
@@ -158,7 +168,8 @@ TEST_CASE("a Retry-After longer than the deadline fails fast") {
 TEST_CASE("a stalled server and a short --timeout: exit 6 in about that time") {
   LoopbackServer server([](const RecordedRequest&, int) {
     Reply reply;
-    reply.chunks.push_back({std::chrono::milliseconds(0), "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"it"});
+    reply.chunks.push_back(
+        {std::chrono::milliseconds(0), "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"it"});
     reply.hang = true;
     return reply;
   });
@@ -170,7 +181,9 @@ TEST_CASE("a stalled server and a short --timeout: exit 6 in about that time") {
 TEST_CASE("two pages, with a continuation token holding commas") {
   LoopbackServer server([](const RecordedRequest& q, int) {
     if (q.header("MS-ContinuationToken").empty()) {
-      return http_reply(200, R"({"totalCount":2,"items":[{"workloadName":"A"}],"links":{"next":{"uri":"/analytics/licenses/usage?seekOperation=Next","method":"GET","headers":[{"key":"MS-ContinuationToken","value":"a1,b2_c3/d4="}]}}})");
+      return http_reply(
+          200,
+          R"({"totalCount":2,"items":[{"workloadName":"A"}],"links":{"next":{"uri":"/analytics/licenses/usage?seekOperation=Next","method":"GET","headers":[{"key":"MS-ContinuationToken","value":"a1,b2_c3/d4="}]}}})");
     }
     return http_reply(200, R"({"items":[{"workloadName":"B"}]})");
   });
@@ -187,7 +200,9 @@ TEST_CASE("two pages, with a continuation token holding commas") {
 
 TEST_CASE("a next-link loop is an invalid response") {
   LoopbackServer server([](const RecordedRequest&, int) {
-    return http_reply(200, R"({"items":[{"workloadName":"A"}],"links":{"next":{"uri":"/v1/analytics/licenses/usage","headers":[{"key":"MS-ContinuationToken","value":"same"}]}}})");
+    return http_reply(
+        200,
+        R"({"items":[{"workloadName":"A"}],"links":{"next":{"uri":"/v1/analytics/licenses/usage","headers":[{"key":"MS-ContinuationToken","value":"same"}]}}})");
   });
   require_failure(against(server, {}), 7, "loops");
   CHECK(server.requests().size() == 2);
@@ -205,7 +220,8 @@ TEST_CASE("a next link to another host is refused, and nothing is sent there") {
 
 TEST_CASE("a body over --max-response-bytes is an invalid response") {
   std::string big = R"({"items":[)";
-  for (int i = 0; i < 200; ++i) big += std::string(i ? "," : "") + R"({"workloadName":"0123456789"})";
+  for (int i = 0; i < 200; ++i)
+    big += std::string(i ? "," : "") + R"({"workloadName":"0123456789"})";
   big += "]}";
   LoopbackServer server([big](const RecordedRequest&, int) { return http_reply(200, big); });
   require_failure(against(server, {"--max-response-bytes", "1K"}), 7, "larger than");
@@ -234,7 +250,8 @@ TEST_CASE("TLS trust: a self-signed server, --cacert, an unrelated CA") {
   INFO(r.err);
   CHECK(r.status == 0);
   CHECK(r.out == "workloadName\nA\nB\n");
-  require_failure(against(server, {"--retries", "0", "--cacert", unrelated.cert_file}), 6, "certificate");
+  require_failure(against(server, {"--retries", "0", "--cacert", unrelated.cert_file}), 6,
+                  "certificate");
   CHECK(server.requests().size() == 1);
 }
 
@@ -242,7 +259,8 @@ TEST_CASE("HTTPS_PROXY is honoured, and NO_PROXY bypasses it") {
   TempDir dir;
   const TlsIdentity id = make_self_signed_certificate(dir.path, "server");
   LoopbackServer server([](const RecordedRequest&, int) { return http_reply(200, kItems); }, id);
-  LoopbackServer proxy([](const RecordedRequest&, int) { return http_reply(403, "", {}, "text/plain"); });
+  LoopbackServer proxy(
+      [](const RecordedRequest&, int) { return http_reply(403, "", {}, "text/plain"); });
   auto env = base_env();
   env.erase("NO_PROXY");
   env["HTTPS_PROXY"] = proxy.url();
@@ -280,12 +298,15 @@ TEST_CASE("option --output-file: success, failure keeps the old file, nothing le
 }
 
 TEST_CASE("signals during a retry wait: 143 for SIGTERM, 130 for SIGINT, nothing left behind") {
-  LoopbackServer server([](const RecordedRequest&, int) { return http_reply(503, "", {{"Retry-After", "30"}}); });
+  LoopbackServer server([](const RecordedRequest&, int) {
+    return http_reply(503, "", {{"Retry-After", "30"}});
+  });
   for (auto [sig, status] : {std::pair{"TERM", "143"}, {"INT", "130"}}) {
     TempDir dir;
     const std::string out = dir.path + "/report.csv";
-    const std::string cmd = "PCUSAGE_TOKEN=t " + std::string(PCUSAGE_BINARY) + " --base-url " + server.url() +
-                            " --output-file " + out + " & pid=$!; sleep 0.7; kill -" + sig +
+    const std::string cmd = "PCUSAGE_TOKEN=t " + std::string(PCUSAGE_BINARY) + " --base-url " +
+                            server.url() + " --output-file " + out +
+                            " & pid=$!; sleep 0.7; kill -" + sig +
                             " $pid; wait $pid; echo \"status=$?\"";
     const auto start = Clock::now();
     auto r = run_process({"/bin/bash", "-c", cmd}, {{"NO_PROXY", "*"}});

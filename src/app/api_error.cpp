@@ -45,28 +45,50 @@ std::string first_line(std::string_view s) {
 
 const char* reason_phrase(long status) {
   switch (status) {
-    case 200: return "OK";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 412: return "Precondition Failed";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "";
+    case 200:
+      return "OK";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 303:
+      return "See Other";
+    case 307:
+      return "Temporary Redirect";
+    case 308:
+      return "Permanent Redirect";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 412:
+      return "Precondition Failed";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "";
   }
 }
 
@@ -80,18 +102,22 @@ ExitCode exit_code_for_status(long status) {
 
 Error http_error(const std::string& what, const HttpResponse& response) {
   std::string msg = what + ": HTTP " + std::to_string(response.status);
-  if (const char* reason = reason_phrase(response.status); *reason) msg += std::string(" ") + reason;
+  if (const char* reason = reason_phrase(response.status); *reason) {
+    msg += std::string(" ") + reason;
+  }
   std::string detail;
   if (response.status >= 300 && response.status < 400) {
     const auto location = find_header(response.headers, "Location");
-    detail = "redirect to " + (location.empty() ? std::string("(no Location)") : std::string(location)) +
+    detail = "redirect to " +
+             (location.empty() ? std::string("(no Location)") : std::string(location)) +
              " not followed";
   } else if (auto fields = parse_flat_object(response.body)) {
     auto get = [&](const char* k) {
       auto it = fields->find(k);
       return it == fields->end() ? std::string() : first_line(it->second);
     };
-    const std::string code = get("code"), description = get("description"), message = get("message");
+    const std::string code = get("code"), description = get("description"),
+                      message = get("message");
     const std::string error = get("error"), error_description = get("error_description");
     if (!code.empty()) detail = code;
     const std::string& text = !description.empty() ? description : message;

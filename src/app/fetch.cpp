@@ -1,8 +1,8 @@
 #include "app/fetch.h"
 
 #include <random>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <utility>
 
 #include "app/api_error.h"
@@ -37,7 +37,10 @@ void trace_request(std::ostream& err, const HttpRequest& request, int attempt) {
     err << "> " << k << ": " << (secret ? "Bearer ***" : printable_excerpt(v, 500)) << "\n";
   }
   if (!request.body.empty()) {
-    err << "> " << (request.trace_body.empty() ? "(" + std::to_string(request.body.size()) + " bytes)" : request.trace_body) << "\n";
+    err << "> "
+        << (request.trace_body.empty() ? "(" + std::to_string(request.body.size()) + " bytes)"
+                                       : request.trace_body)
+        << "\n";
   }
 }
 
@@ -62,21 +65,24 @@ Error deadline_error(const std::string& what, const FetchSettings& settings) {
 }
 
 Error interrupted_error() {
-  return transport_error("interrupted", TransportError{TransportFailure::kInterrupted, "stopped by signal", false});
+  return transport_error(
+      "interrupted", TransportError{TransportFailure::kInterrupted, "stopped by signal", false});
 }
 
 // Where a next link points; relative ones keep the base URL's prefix and get /v1 when they lack it.
 Result<std::string> next_url(const BaseUrl& base, const std::string& uri) {
   auto invalid = [&](const std::string& why) {
-    return make_error(ExitCode::kInvalid,
-                      "invalid response: links.next " + why + ": \"" + printable_excerpt(uri, 200) + "\"");
+    return make_error(ExitCode::kInvalid, "invalid response: links.next " + why + ": \"" +
+                                              printable_excerpt(uri, 200) + "\"");
   };
   if (uri.empty()) return invalid("has no uri");
   if (!is_visible_ascii(uri)) return invalid("uri is not a URL");
   if (uri.find("://") != std::string::npos) {
-    auto abs = parse_base_url(uri.substr(0, uri.find_first_of("?#", uri.find("://") + 3)), "links.next");
+    auto abs =
+        parse_base_url(uri.substr(0, uri.find_first_of("?#", uri.find("://") + 3)), "links.next");
     auto port_of = [](const BaseUrl& u) {
-      return u.port.empty() ? (u.scheme == "https" ? std::string("443") : std::string("80")) : u.port;
+      return u.port.empty() ? (u.scheme == "https" ? std::string("443") : std::string("80"))
+                            : u.port;
     };
     if (!abs || abs->scheme != base.scheme || to_lower(abs->host) != to_lower(base.host) ||
         port_of(*abs) != port_of(base)) {
@@ -85,7 +91,9 @@ Result<std::string> next_url(const BaseUrl& base, const std::string& uri) {
     return uri;
   }
   std::string path = uri.front() == '/' ? uri : "/" + uri;
-  if (path.rfind("/v1/", 0) != 0 && path.rfind("/v1?", 0) != 0 && path != "/v1") path = "/v1" + path;
+  if (path.rfind("/v1/", 0) != 0 && path.rfind("/v1?", 0) != 0 && path != "/v1") {
+    path = "/v1" + path;
+  }
   return base.join(path);
 }
 
@@ -207,9 +215,9 @@ Result<Dataset> fetch_usage(HttpClient& client, const FetchSettings& settings, s
     }
     if (!seen_links.emplace(*url, continuation).second ||
         (!continuation.empty() && !seen_tokens.insert(continuation).second)) {
-      return make_error(ExitCode::kInvalid,
-                        "invalid response: links.next loops (page " + std::to_string(page + 1) +
-                            " repeats an earlier link or continuation token)");
+      return make_error(ExitCode::kInvalid, "invalid response: links.next loops (page " +
+                                                std::to_string(page + 1) +
+                                                " repeats an earlier link or continuation token)");
     }
     if (page >= settings.max_pages) {
       return make_error(ExitCode::kInvalid, "invalid response: more than --max-pages " +

@@ -27,7 +27,8 @@ bool is_retryable_failure(TransportFailure kind) {
   }
 }
 
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value, std::time_t now) {
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::time_t now) {
   const std::string v(trim(value));
   if (v.empty()) return std::nullopt;
   if (v.find_first_not_of("0123456789") == std::string::npos) {

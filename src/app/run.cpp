@@ -8,9 +8,9 @@
 #include "core/files.h"
 #include "core/signals.h"
 #include "core/uuid.h"
+#include "core/version.h"
 #include "model/parser.h"
 #include "model/sort.h"
-#include "core/version.h"
 
 namespace pcusage {
 
@@ -22,7 +22,8 @@ ExitCode signal_exit_code() {
 
 Result<Dataset> load(const Options& options, HttpClient& client, std::ostream& err) {
   if (options.input) {
-    auto body = read_source(*options.input, options.max_response_bytes, ExitCode::kUsage, "--input");
+    auto body =
+        read_source(*options.input, options.max_response_bytes, ExitCode::kUsage, "--input");
     if (!body) return body.error();
     Dataset data;
     auto page = parse_page(std::move(*body), data);
@@ -38,7 +39,8 @@ Result<Dataset> load(const Options& options, HttpClient& client, std::ostream& e
   const auto start = std::chrono::steady_clock::now();
   s.deadline = start + std::chrono::milliseconds(static_cast<long long>(options.timeout_s * 1000));
   s.timeout_s = options.timeout_s;
-  s.connect_timeout = std::chrono::milliseconds(static_cast<long long>(options.connect_timeout_s * 1000));
+  s.connect_timeout =
+      std::chrono::milliseconds(static_cast<long long>(options.connect_timeout_s * 1000));
   s.max_pages = options.max_pages;
   s.max_body_bytes = options.max_response_bytes;
   s.ca_file = options.ca_file;
@@ -80,8 +82,8 @@ Status write_result(const Options& options, Dataset& data, Sink& out) {
   FdSink sink(file->fd());
   write_output(data, fo, sink);
   if (auto done = sink.finish(); !done) {
-    return make_error(ExitCode::kInternal, "cannot write " + *options.output_file + ": " +
-                                               done.error().message);
+    return make_error(ExitCode::kInternal,
+                      "cannot write " + *options.output_file + ": " + done.error().message);
   }
   if (interrupted()) return make_error(signal_exit_code(), "interrupted");
   return file->commit();

@@ -17,7 +17,7 @@ namespace pcusage {
 
 namespace {
 
-constexpr std::size_t kSecretFileLimit = 64 * 1024;
+constexpr std::size_t kSecretFileLimit = std::size_t{64} * 1024;
 
 // Like ssh, warn when a file holding a secret can be read by others.
 void warn_if_shared(const std::string& path, const char* what, std::ostream& err) {
@@ -97,9 +97,9 @@ Result<std::string> sign_in(HttpClient& client, const Options& options,
                  "&client_id=" + form_encode(options.client_id) +
                  (secret ? "&client_secret=" + form_encode(*secret) : std::string()) +
                  "&resource=" + form_encode(kPartnerCenterResource);
-  request.trace_body = "grant_type=refresh_token&refresh_token=***&client_id=" +
-                       form_encode(options.client_id) + (secret ? "&client_secret=***" : "") +
-                       "&resource=" + form_encode(kPartnerCenterResource);
+  request.trace_body =
+      "grant_type=refresh_token&refresh_token=***&client_id=" + form_encode(options.client_id) +
+      (secret ? "&client_secret=***" : "") + "&resource=" + form_encode(kPartnerCenterResource);
 
   auto response = send_with_retries(client, request, settings, false, "sign-in failed", err);
   if (!response) {
@@ -108,26 +108,34 @@ Result<std::string> sign_in(HttpClient& client, const Options& options,
     // throttling and outages keep their codes.
     if (e.code == ExitCode::kRefused || e.code == ExitCode::kAuth) {
       e.code = ExitCode::kAuth;
-      e.message += " (an expired or revoked refresh token needs the consent step again: see "
-                   "docs/authentication.md)";
+      e.message +=
+          " (an expired or revoked refresh token needs the consent step again: see "
+          "docs/authentication.md)";
     }
     return e;
   }
   auto fields = parse_flat_object(response->body);
   if (!fields) {
-    return make_error(ExitCode::kInvalid, "sign-in failed: invalid response: the answer is not a JSON object");
+    return make_error(ExitCode::kInvalid,
+                      "sign-in failed: invalid response: the answer is not a JSON object");
   }
   auto at = fields->find("access_token");
   if (at == fields->end() || trim(at->second).empty()) {
-    return make_error(ExitCode::kInvalid, "sign-in failed: invalid response: no access_token in the answer");
+    return make_error(ExitCode::kInvalid,
+                      "sign-in failed: invalid response: no access_token in the answer");
   }
   auto token = check_token(at->second, "sign-in");
-  if (!token) return make_error(ExitCode::kInvalid, "sign-in failed: invalid response: the access_token has characters outside visible ASCII");
+  if (!token) {
+    return make_error(
+        ExitCode::kInvalid,
+        "sign-in failed: invalid response: the access_token has characters outside visible ASCII");
+  }
   auto rt = fields->find("refresh_token");
-  if (rt != fields->end() && !trim(rt->second).empty() && std::string(trim(rt->second)) != *refresh_token) {
+  if (rt != fields->end() && !trim(rt->second).empty() &&
+      std::string(trim(rt->second)) != *refresh_token) {
     if (!is_visible_ascii(trim(rt->second))) {
-      err << "pcusage: warning: the new refresh token has unexpected characters; "
-          << rt_path << " was not updated\n";
+      err << "pcusage: warning: the new refresh token has unexpected characters; " << rt_path
+          << " was not updated\n";
     } else if (auto stored = store_refresh_token(rt_path, std::string(trim(rt->second))); !stored) {
       err << "pcusage: warning: cannot store the new refresh token in " << rt_path << ": "
           << stored.error().message << " (the old one keeps working until it expires)\n";

@@ -15,8 +15,9 @@ Result<std::string> check_token(std::string_view raw, const std::string& source)
   // CR or LF would inject headers; nothing outside visible ASCII belongs in a bearer token.
   if (!is_visible_ascii(token)) {
     return make_error(ExitCode::kUsage,
-                      source + ": the token has characters outside visible ASCII (spaces, controls "
-                               "or non-ASCII)");
+                      source +
+                          ": the token has characters outside visible ASCII (spaces, controls "
+                          "or non-ASCII)");
   }
   return std::string(token);
 }

@@ -99,7 +99,9 @@ Result<std::string> run_token_command(const std::string& command, std::chrono::m
       if (is_out && sink.size() > max_output) {
         problem = "more than " + std::to_string(max_output) + " bytes of output";
       }
-      if (!is_out && sink.size() > 16 * 1024) sink.erase(0, sink.size() - 8 * 1024);
+      if (!is_out && sink.size() > std::size_t{16} * 1024) {
+        sink.erase(0, sink.size() - std::size_t{8} * 1024);
+      }
     }
   }
   close(out[0]);
@@ -112,7 +114,9 @@ Result<std::string> run_token_command(const std::string& command, std::chrono::m
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFSIGNALED(status)) return failed("killed by signal " + std::to_string(WTERMSIG(status)), stderr_text);
+  if (WIFSIGNALED(status)) {
+    return failed("killed by signal " + std::to_string(WTERMSIG(status)), stderr_text);
+  }
   if (WEXITSTATUS(status) != 0) {
     return failed("exit status " + std::to_string(WEXITSTATUS(status)), stderr_text);
   }

@@ -14,6 +14,6 @@ namespace pcusage {
 // `max_output` bytes or empty output fail with ExitCode::kAuth and the last line of its stderr.
 Result<std::string> run_token_command(const std::string& command,
                                       std::chrono::milliseconds limit = std::chrono::seconds(30),
-                                      std::size_t max_output = 64 * 1024);
+                                      std::size_t max_output = std::size_t{64} * 1024);
 
 }  // namespace pcusage

@@ -62,11 +62,13 @@ Examples:
   pcusage --input saved.json -o ndjson | jq -r .workloadName
 
 Exit codes:
-  0  success            4  request refused (other 4xx, 3xx)
-  1  internal/output    5  service unavailable (408, 429, 5xx)
-  2  usage              6  network (DNS, connect, TLS, timeout)
-  3  auth refused       7  invalid response (not JSON, not UTF-8)
-     (401, 403)       130  interrupted (SIGINT); 143 for SIGTERM
+  0  success            5  service unavailable (408, 429, 5xx)
+  1  internal/output    6  network (DNS, connect, TLS, timeout)
+  2  usage              7  invalid response (not JSON, not UTF-8)
+  3  auth refused     130  interrupted (SIGINT)
+     (401, 403)       141  stdout pipe closed (SIGPIPE)
+  4  request refused  143  terminated (SIGTERM)
+     (other 4xx, 3xx)
 )";
 }
 

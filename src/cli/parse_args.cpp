@@ -147,8 +147,8 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
   o.client_id = flag_or_env(o_client, client_id, "PCUSAGE_CLIENT_ID").value_or("");
   if (o_secret->count() > 0) o.client_secret_file = secret_file;
   if (auto e = env("PCUSAGE_CLIENT_SECRET"); e && !e->empty()) o.env_client_secret = *e;
-  const std::string auth_url =
-      flag_or_env(o_authority, authority, "PCUSAGE_AUTHORITY").value_or("https://login.microsoftonline.com");
+  const std::string auth_url = flag_or_env(o_authority, authority, "PCUSAGE_AUTHORITY")
+                                   .value_or("https://login.microsoftonline.com");
   auto parsed_authority =
       parse_base_url(auth_url, o_authority->count() > 0 ? "--authority" : "PCUSAGE_AUTHORITY");
   if (!parsed_authority) return parsed_authority.error();
@@ -159,9 +159,12 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
       if (value->empty()) return usage(std::string("the refresh-token sign-in needs ") + name);
       // Both go into the sign-in URL or form: keep them to the characters such ids have.
       for (char c : *value) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '.' || c == '_';
-        if (!ok) return usage(std::string(name) + ": \"" + printable_excerpt(*value, 80) + "\" is not a tenant or client id");
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+        if (!ok) {
+          return usage(std::string(name) + ": \"" + printable_excerpt(*value, 80) +
+                       "\" is not a tenant or client id");
+        }
       }
     }
   }
@@ -236,7 +239,10 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
   if (o_columns->count() > 0) {
     o.columns = split_list(columns);
     for (const auto& c : o.columns) {
-      if (c.empty()) return usage("--columns: an empty field name in \"" + printable_excerpt(columns, 100) + "\"");
+      if (c.empty()) {
+        return usage("--columns: an empty field name in \"" + printable_excerpt(columns, 100) +
+                     "\"");
+      }
     }
     o.columns_given = true;
   } else {
@@ -252,7 +258,8 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
     if (colon != std::string::npos) {
       const std::string dir = field.substr(colon + 1);
       if (dir != "desc" && dir != "asc") {
-        return usage("--sort: \"" + printable_excerpt(sort, 60) + "\" must be FIELD, FIELD:asc or FIELD:desc");
+        return usage("--sort: \"" + printable_excerpt(sort, 60) +
+                     "\" must be FIELD, FIELD:asc or FIELD:desc");
       }
       o.sort_descending = dir == "desc";
       field.resize(colon);

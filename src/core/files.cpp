@@ -10,6 +10,8 @@
 #include <cstring>
 #include <utility>
 
+#include "core/prefault.h"
+
 namespace pcusage {
 
 namespace {
@@ -30,7 +32,10 @@ Result<std::string> read_source(const std::string& path, std::size_t max_bytes, 
     return make_error(unreadable, what + ": cannot read " + path + ": it is a directory");
   }
   if (S_ISREG(st.st_mode) && st.st_size > 0) {
-    out.reserve(std::min<std::size_t>(static_cast<std::size_t>(st.st_size), max_bytes) + 1);
+    const std::size_t expected =
+        std::min<std::size_t>(static_cast<std::size_t>(st.st_size), max_bytes);
+    out.reserve(expected + 1);
+    prefault(out.data(), expected);
   }
   char buf[1 << 16];
   while (true) {
@@ -39,7 +44,8 @@ Result<std::string> read_source(const std::string& path, std::size_t max_bytes, 
     if (n < 0) {
       const std::string why = errno_text();
       if (!is_stdin) close(fd);
-      return make_error(unreadable, what + ": cannot read " + (is_stdin ? "stdin" : path) + ": " + why);
+      return make_error(unreadable,
+                        what + ": cannot read " + (is_stdin ? "stdin" : path) + ": " + why);
     }
     if (n == 0) break;
     if (out.size() + static_cast<std::size_t>(n) > max_bytes) {

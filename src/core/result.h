@@ -10,15 +10,15 @@ namespace pcusage {
 // The process exit codes; their meanings are a documented contract.
 enum class ExitCode : int {
   kOk = 0,
-  kInternal = 1,      // internal error, or the output could not be written
-  kUsage = 2,         // bad, missing or conflicting flags; no token; unreadable --input
-  kAuth = 3,          // authentication or authorization refused (401, 403, sign-in)
-  kRefused = 4,       // other 4xx, or a 3xx
-  kUnavailable = 5,   // 408, 429, 5xx
-  kNetwork = 6,       // DNS, connect, TLS, timeout, transfer cut short
-  kInvalid = 7,       // invalid response: not JSON, not UTF-8, not a collection
-  kInterrupted = 130, // SIGINT
-  kTerminated = 143,  // SIGTERM
+  kInternal = 1,       // internal error, or the output could not be written
+  kUsage = 2,          // bad, missing or conflicting flags; no token; unreadable --input
+  kAuth = 3,           // authentication or authorization refused (401, 403, sign-in)
+  kRefused = 4,        // other 4xx, or a 3xx
+  kUnavailable = 5,    // 408, 429, 5xx
+  kNetwork = 6,        // DNS, connect, TLS, timeout, transfer cut short
+  kInvalid = 7,        // invalid response: not JSON, not UTF-8, not a collection
+  kInterrupted = 130,  // SIGINT
+  kTerminated = 143,   // SIGTERM
 };
 
 // What failed and why, with the exit code it maps to; printed as "pcusage: error: <message>".
@@ -31,8 +31,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : m_v(std::move(value)) {}             // NOLINT(google-explicit-constructor)
-  Result(Error error) : m_v(std::move(error)) {}         // NOLINT(google-explicit-constructor)
+  Result(T value) : m_v(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : m_v(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   // True when a value is held.
   bool ok() const { return m_v.index() == 0; }

@@ -9,7 +9,8 @@ namespace pcusage {
 // `s` without leading and trailing ASCII whitespace.
 std::string_view trim(std::string_view s);
 
-// True when every byte of `s` is visible ASCII (0x21-0x7E); tokens must be, or they could inject headers.
+// True when every byte of `s` is visible ASCII (0x21-0x7E); tokens must be, or they could inject
+// headers.
 bool is_visible_ascii(std::string_view s);
 
 // `s` made safe for a one-line message: controls, DEL, C1 and bidi controls as visible escapes,

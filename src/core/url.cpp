@@ -48,7 +48,9 @@ bool is_loopback_host(std::string_view host) {
 }
 
 Result<BaseUrl> parse_base_url(std::string_view url, std::string_view flag) {
-  if (!is_visible_ascii(url)) return bad(flag, url, "is not a URL (spaces or non-ASCII characters)");
+  if (!is_visible_ascii(url)) {
+    return bad(flag, url, "is not a URL (spaces or non-ASCII characters)");
+  }
   BaseUrl out;
   const std::size_t colon = url.find("://");
   if (colon == std::string_view::npos) return bad(flag, url, "is not an absolute https:// URL");
@@ -91,7 +93,8 @@ Result<BaseUrl> parse_base_url(std::string_view url, std::string_view flag) {
     return bad(flag, url, "has a malformed port");
   }
   if (out.scheme == "http" && !is_loopback_host(out.host)) {
-    return bad(flag, url, "must use https:// (http:// is only allowed to localhost, 127.0.0.0/8 or [::1])");
+    return bad(flag, url,
+               "must use https:// (http:// is only allowed to localhost, 127.0.0.0/8 or [::1])");
   }
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   out.prefix = std::string(path);

@@ -160,17 +160,4 @@ Result<std::vector<Column>> resolve_columns(const Dataset& data,
   return out;
 }
 
-const Node* lookup(const Dataset& data, std::uint32_t item, const Column& column) {
-  if (column.path.empty()) return nullptr;
-  const Node* base = data.nodes().data();
-  const Node* node = nullptr;
-  std::uint32_t at = item;
-  for (std::uint32_t key : column.path) {
-    node = data.member(at, key);  // nullptr when `at` is not an object
-    if (node == nullptr) return nullptr;
-    at = static_cast<std::uint32_t>(node - base);
-  }
-  return node;
-}
-
 }  // namespace pcusage

@@ -24,12 +24,25 @@ const std::vector<std::string>& default_column_names();
 std::vector<Column> all_columns(const Dataset& data);
 
 // Resolves names (dotted paths; "*" expands to all_columns) against the items. When the dataset has
-// items and a name reaches no item, fails with ExitCode::kUsage listing the available fields, unless
-// `lenient` (the default columns are never an error).
-Result<std::vector<Column>> resolve_columns(const Dataset& data, const std::vector<std::string>& names,
-                                            bool lenient, const char* flag = "--columns");
+// items and a name reaches no item, fails with ExitCode::kUsage listing the available fields,
+// unless `lenient` (the default columns are never an error).
+Result<std::vector<Column>> resolve_columns(const Dataset& data,
+                                            const std::vector<std::string>& names, bool lenient,
+                                            const char* flag = "--columns");
 
-// The cell of `item` (a node index) for `column`, or nullptr when missing.
-const Node* lookup(const Dataset& data, std::uint32_t item, const Column& column);
+// The cell of `item` (a node index) for `column`, or nullptr when missing. Inline: the writers
+// call it for every cell.
+inline const Node* lookup(const Dataset& data, std::uint32_t item, const Column& column) {
+  if (column.path.empty()) return nullptr;
+  const Node* base = data.nodes().data();
+  const Node* node = nullptr;
+  std::uint32_t at = item;
+  for (std::uint32_t key : column.path) {
+    node = data.member(at, key);  // nullptr when `at` is not an object
+    if (node == nullptr) return nullptr;
+    at = static_cast<std::uint32_t>(node - base);
+  }
+  return node;
+}
 
 }  // namespace pcusage

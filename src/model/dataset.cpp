@@ -25,15 +25,4 @@ std::uint32_t Dataset::find_key(std::string_view name) const {
   return found == m_key_ids.end() ? kNoKey : found->second;
 }
 
-const Node* Dataset::member(std::uint32_t object, std::uint32_t key) const {
-  const Node& parent = m_nodes[object];
-  if (parent.kind != Kind::kObject) return nullptr;
-  std::uint32_t child = object + 1;
-  for (std::uint32_t i = 0; i < parent.size; ++i) {
-    if (m_nodes[child].key == key) return &m_nodes[child];
-    child += m_nodes[child].span;
-  }
-  return nullptr;
-}
-
 }  // namespace pcusage

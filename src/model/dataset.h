@@ -54,7 +54,17 @@ class Dataset {
   const std::vector<std::uint32_t>& items() const { return m_items; }
 
   // The member of object node `object` named `key`, or nullptr (first one wins on duplicates).
-  const Node* member(std::uint32_t object, std::uint32_t key) const;
+  // Inline: the writers call it for every cell.
+  const Node* member(std::uint32_t object, std::uint32_t key) const {
+    const Node& parent = m_nodes[object];
+    if (parent.kind != Kind::kObject) return nullptr;
+    std::uint32_t child = object + 1;
+    for (std::uint32_t i = 0; i < parent.size; ++i) {
+      if (m_nodes[child].key == key) return &m_nodes[child];
+      child += m_nodes[child].span;
+    }
+    return nullptr;
+  }
 
  private:
   std::deque<std::string> m_bodies;

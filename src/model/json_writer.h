@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,24 @@ constexpr std::array<bool, 256> make_json_escape_set() {
 }
 inline constexpr std::array<bool, 256> kJsonEscape = make_json_escape_set();
 
+// The first byte in [p, end) that a JSON string literal must escape, or `end`. Text rarely has
+// any, so whole 8-byte words are tested at once: a word has a byte below 0x20 when subtracting
+// 0x20 from every byte borrows into a clear high bit, and a quote or backslash when XOR with it
+// leaves a zero byte (the same test with 0x01).
+inline const char* find_json_escape(const char* p, const char* end) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101u;
+  constexpr std::uint64_t kHigh = 0x8080808080808080u;
+  const auto below = [](std::uint64_t w, std::uint64_t n) { return (w - n * kOnes) & ~w & kHigh; };
+  while (end - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    if ((below(w, 0x20) | below(w ^ ('"' * kOnes), 1) | below(w ^ ('\\' * kOnes), 1)) != 0) break;
+    p += 8;
+  }
+  while (p < end && !kJsonEscape[static_cast<unsigned char>(*p)]) ++p;
+  return p;
+}
+
 // Writes `s` as a JSON string literal: UTF-8 goes out raw (like ensure_ascii=False), only
 // quote, backslash and C0 controls are escaped, using the short forms where JSON has them.
 template <typename Out>
@@ -38,9 +57,8 @@ void write_json_string(std::string_view s, Out& out) {
   const char* p = s.data();
   const char* end = p + s.size();
   const char* run = p;
-  for (; p < end; ++p) {
+  for (; (p = find_json_escape(p, end)) < end; ++p) {
     const auto c = static_cast<unsigned char>(*p);
-    if (!kJsonEscape[c]) continue;
     if (p != run) out.write(std::string_view(run, static_cast<std::size_t>(p - run)));
     run = p + 1;
     switch (c) {
@@ -103,17 +121,10 @@ class JsonWriter {
         --parent.remaining;
         if (!parent.first) out.put(',');
         parent.first = false;
-        if (pretty) {
-          out.put('\n');
-          out.fill(' ', 2 * (level + m_stack.size()));
-        }
+        if (pretty) new_line(2 * (level + m_stack.size()), out);
         if (parent.object) {
-          write_json_string(m_data.key_name(node.key), out);
-          if (pretty) {
-            out.write(": ");
-          } else {
-            out.put(':');
-          }
+          out.write(key_text(node.key));
+          if (pretty) out.put(' ');
         }
       }
       switch (node.kind) {
@@ -148,18 +159,42 @@ class JsonWriter {
       while (!m_stack.empty() && m_stack.back().remaining == 0) {
         const bool object = m_stack.back().object;
         m_stack.pop_back();
-        if (pretty) {
-          out.put('\n');
-          out.fill(' ', 2 * (level + m_stack.size()));
-        }
+        if (pretty) new_line(2 * (level + m_stack.size()), out);
         out.put(object ? '}' : ']');
       }
     }
   }
 
  private:
+  // Starts a line indented by `indent` spaces, in a single write at the usual shallow depths.
+  template <typename Out>
+  static void new_line(std::size_t indent, Out& out) {
+    static constexpr std::string_view kLine =
+        "\n                                                                ";
+    if (indent < kLine.size()) {
+      out.write(kLine.substr(0, indent + 1));
+    } else {
+      out.put('\n');
+      out.fill(' ', indent);
+    }
+  }
+
+  // Member name `key` as a JSON string literal and its colon, built on first use: items repeat
+  // the same few names, which are then escaped once per writer rather than once per item.
+  std::string_view key_text(std::uint32_t key) {
+    if (key >= m_key_texts.size()) m_key_texts.resize(std::size_t{key} + 1);
+    std::string& text = m_key_texts[key];
+    if (text.empty()) {
+      StringOut out{text};
+      write_json_string(m_data.key_name(key), out);
+      text += ':';
+    }
+    return text;
+  }
+
   const Dataset& m_data;
   std::vector<Frame> m_stack;
+  std::vector<std::string> m_key_texts;  // by key id; empty until first used
 };
 
 // Appends the value rooted at `root` as compact JSON to `out` (cells of objects and arrays, sort

@@ -18,18 +18,20 @@ struct LinkHeader {
 
 // What a page says about itself besides its items.
 struct PageInfo {
-  std::string total_count;          // the `totalCount` number's text, empty when absent
-  std::size_t item_count = 0;       // items on this page
-  bool has_next = false;            // `links.next` is present
-  std::string next_uri;             // `links.next.uri`
-  std::string next_method;          // `links.next.method`, empty when absent
+  std::string total_count;               // the `totalCount` number's text, empty when absent
+  std::size_t item_count = 0;            // items on this page
+  bool has_next = false;                 // `links.next` is present
+  std::string next_uri;                  // `links.next.uri`
+  std::string next_method;               // `links.next.method`, empty when absent
   std::vector<LinkHeader> next_headers;  // `links.next.headers`
 };
 
-// Parses `body` (taken over by `into`, parsed in place) and appends its items to `into`.
-// A leading UTF-8 BOM is skipped. Fails with ExitCode::kInvalid when the body is not UTF-8 JSON,
-// holds a NUL or a lone surrogate, or is not an object with an `items` array of objects; the
-// dataset then keeps only the items of earlier pages.
+// Parses `body` (taken over by `into`, parsed in place) and appends its items to `into`. Only
+// the items' value text is kept, moved to the front of the body; the memory of the rest is given
+// back to the system as parsing goes. A leading UTF-8 BOM is skipped. Fails with
+// ExitCode::kInvalid when the body is not UTF-8 JSON, holds a NUL or a lone surrogate, or is not
+// an object with an `items` array of objects; the dataset then keeps only the items of earlier
+// pages.
 Result<PageInfo> parse_page(std::string body, Dataset& into);
 
 // True when `s` is valid UTF-8 without NUL (shared by the parser and the error reporter).

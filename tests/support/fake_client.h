@@ -17,7 +17,8 @@ class FakeClient : public HttpClient {
   HttpResult send(const HttpRequest& request) override {
     sent.push_back(request);
     if (m_next < m_script.size()) return m_script[m_next++];
-    return TransportError{TransportFailure::kConnect, "connection refused (script exhausted)", false};
+    return TransportError{TransportFailure::kConnect, "connection refused (script exhausted)",
+                          false};
   }
   std::string version() const override { return "fakehttp/1.0"; }
 

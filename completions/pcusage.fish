@@ -1,0 +1,60 @@
+# fish completion for pcusage. Installed as share/fish/vendor_completions.d/pcusage.fish.
+# tests/docs_drift.sh checks that every flag of `pcusage --help` is listed here.
+
+complete -c pcusage -f
+
+# The documented field names, for --columns and --sort.
+function __pcusage_fields
+    printf '%s\n' workloadName serviceName channel proratedLicensesUsagePercent processedDateTime \
+        attributes.objectType
+end
+
+# --columns takes a comma-separated list (or '*'): offer each field after what is already typed.
+function __pcusage_columns
+    set -l head (string replace -r '[^,]*$' '' -- (commandline -ct))
+    for f in (__pcusage_fields) '*'
+        echo $head$f
+    end
+end
+
+# --sort takes FIELD, FIELD:desc or FIELD:asc.
+function __pcusage_sort
+    for f in (__pcusage_fields)
+        printf '%s\n' $f $f:desc $f:asc
+    end
+end
+
+# Authentication
+complete -c pcusage -l token -x -d 'Bearer token (visible in ps)'
+complete -c pcusage -l token-file -r -F -d 'Read the token from a file (- for stdin)'
+complete -c pcusage -l token-command -x -a '(__fish_complete_command)' -d 'Command whose output is the token'
+complete -c pcusage -l refresh-token-file -r -F -d 'Sign in with the refresh token in a file'
+complete -c pcusage -l tenant -x -d 'Tenant to sign in to'
+complete -c pcusage -l client-id -x -d 'Application (client) id'
+complete -c pcusage -l client-secret-file -r -F -d 'File holding the application secret'
+complete -c pcusage -l authority -x -a 'https://login.microsoftonline.com https://login.microsoftonline.us https://login.chinacloudapi.cn' -d 'Sign-in service'
+
+# Request
+complete -c pcusage -l base-url -x -a 'https://api.partnercenter.microsoft.com https://partner.partnercenterapi.microsoftonline.cn' -d 'API root'
+complete -c pcusage -l locale -x -a en-US -d 'X-Locale header'
+complete -c pcusage -l correlation-id -x -d 'MS-CorrelationId (a GUID)'
+complete -c pcusage -l input -r -F -d 'Format a saved response (- for stdin)'
+complete -c pcusage -l timeout -x -d 'Bound on the whole run, in seconds'
+complete -c pcusage -l connect-timeout -x -d 'Bound on each connection attempt, in seconds'
+complete -c pcusage -l retries -x -d 'Retries of 408, 429, 5xx and network failures'
+complete -c pcusage -l max-pages -x -d 'Follow at most N pages'
+complete -c pcusage -l max-response-bytes -x -d 'Largest body accepted (K, M, G suffixes)'
+complete -c pcusage -l cacert -r -F -d 'Trust the CA certificates in a PEM file'
+
+# Output
+complete -c pcusage -s o -l output -x -a 'table json ndjson csv tsv' -d 'Output format'
+complete -c pcusage -l columns -x -a '(__pcusage_columns)' -d 'Fields for table, csv and tsv'
+complete -c pcusage -l no-header -d 'No header row'
+complete -c pcusage -l sort -x -a '(__pcusage_sort)' -d 'Stable sort by a field'
+complete -c pcusage -l csv-allow-formulas -d 'Turn the CSV formula guard off'
+complete -c pcusage -l output-file -r -F -d 'Write to a file atomically'
+
+# Diagnostics
+complete -c pcusage -s v -l verbose -d 'Trace requests and responses to stderr'
+complete -c pcusage -l version -d 'Print the version and exit'
+complete -c pcusage -s h -l help -d 'Print the help and exit'
