@@ -8,6 +8,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "core/prefault.h"
@@ -26,6 +27,7 @@ Result<std::string> read_source(const std::string& path, std::size_t max_bytes, 
   const int fd = is_stdin ? 0 : open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return make_error(unreadable, what + ": cannot read " + path + ": " + errno_text());
   std::string out;
+  std::optional<BackgroundPrefault> prefaulting;  // while a large file is read
   struct stat st = {};
   if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     if (!is_stdin) close(fd);
@@ -35,7 +37,7 @@ Result<std::string> read_source(const std::string& path, std::size_t max_bytes, 
     const std::size_t expected =
         std::min<std::size_t>(static_cast<std::size_t>(st.st_size), max_bytes);
     out.reserve(expected + 1);
-    prefault(out.data(), expected);
+    if (expected >= kBackgroundPrefaultBytes) prefaulting.emplace(out.data(), expected, expected);
   }
   char buf[1 << 16];
   while (true) {

@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -87,6 +88,7 @@ struct Transfer {
   Clock::time_point last_activity;
   curl_off_t last_down = 0;
   curl_off_t last_up = 0;
+  std::optional<BackgroundPrefault> body_prefault;  // while a large declared body arrives
 };
 
 bool is_token_char(char c) {
@@ -170,7 +172,9 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
       const auto parsed = std::from_chars(length.data(), length.data() + length.size(), declared);
       if (parsed.ec == std::errc() && declared > 0 && declared <= t.max_body) {
         t.response.body.reserve(declared);
-        prefault(t.response.body.data(), declared);
+        if (declared >= kBackgroundPrefaultBytes) {
+          t.body_prefault.emplace(t.response.body.data(), declared, declared);
+        }
       }
     }
     return n;

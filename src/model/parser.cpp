@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -134,8 +135,14 @@ enum class Slot : std::uint8_t {
 
 class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageHandler> {
  public:
-  PageHandler(Dataset& data, const char* body, BodyCompactor& compactor)
-      : m_data(data), m_nodes(data.nodes()), m_body(body), m_compactor(compactor) {}
+  PageHandler(Dataset& data, const char* body, BodyCompactor& compactor,
+              BackgroundPrefault* arena_prefault)
+      : m_data(data),
+        m_nodes(data.nodes()),
+        m_body(body),
+        m_compactor(compactor),
+        m_arena_prefault(arena_prefault),
+        m_arena_base(data.nodes().data()) {}
 
   PageInfo& page() { return m_page; }
   const std::string& error() const { return m_error; }
@@ -333,13 +340,19 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
     return true;
   }
 
-  // The arena's memory is faulted in 256 KiB ahead of the nodes written, not all at once: its
-  // reserved size is only a bound, which can be far above what the nodes need.
+  // The arena's memory is faulted in 256 KiB at a time ahead of the nodes written, not all at
+  // once: its reserved size is only a bound, which can be far above what the nodes need. A large
+  // arena is faulted on a second thread, kept a step further ahead so that it is not caught up.
   void prefault_nodes() {
-    constexpr std::size_t kChunk = (std::size_t{1} << 18) / sizeof(Node);
-    const std::size_t end = std::min(m_nodes.capacity(), m_nodes.size() + kChunk);
-    prefault(m_nodes.data() + m_nodes.size(), (end - m_nodes.size()) * sizeof(Node));
-    m_prefaulted = end;
+    constexpr std::size_t kStep = (std::size_t{1} << 18) / sizeof(Node);
+    const std::size_t size = m_nodes.size();
+    if (m_arena_prefault != nullptr && m_nodes.data() == m_arena_base) {
+      m_arena_prefault->allow(std::min(m_nodes.capacity(), size + 2 * kStep) * sizeof(Node));
+    } else {
+      const std::size_t end = std::min(m_nodes.capacity(), size + kStep);
+      prefault(m_nodes.data() + size, (end - size) * sizeof(Node));
+    }
+    m_prefaulted = size + kStep;
   }
 
   std::uint32_t add_node(Kind kind, const char* s, std::uint32_t n) {
@@ -373,6 +386,8 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
   std::vector<Node>& m_nodes;
   const char* m_body;  // the body's first byte, BOM included, for error offsets
   BodyCompactor& m_compactor;
+  BackgroundPrefault* m_arena_prefault;  // faults the arena in on a second thread, or nullptr
+  const Node* m_arena_base;              // the arena that thread was given
   PageInfo m_page;
   std::string m_error;
   std::vector<std::uint32_t> m_open;      // open containers of the current item, innermost last
@@ -442,7 +457,13 @@ Result<PageInfo> parse_adopted(std::string& text, Dataset& into) {
   const std::size_t skip = std::string_view(text).substr(0, kBom.size()) == kBom ? kBom.size() : 0;
 
   BodyCompactor compactor(text.data(), text.size());
-  PageHandler handler(into, text.data(), compactor);
+  std::vector<Node>& nodes = into.nodes();
+  std::optional<BackgroundPrefault> arena_prefault;
+  if ((nodes.capacity() - nodes.size()) * sizeof(Node) >= kBackgroundPrefaultBytes) {
+    arena_prefault.emplace(reinterpret_cast<char*>(nodes.data()), nodes.capacity() * sizeof(Node),
+                           0);
+  }
+  PageHandler handler(into, text.data(), compactor, arena_prefault ? &*arena_prefault : nullptr);
   rapidjson::InsituStringStream stream(text.data() + skip);
   rapidjson::Reader reader;
   const rapidjson::ParseResult parsed = reader.Parse<kParseFlags>(stream, handler);
