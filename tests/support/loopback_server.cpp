@@ -1,5 +1,7 @@
 #include "support/loopback_server.h"
 
+#include "app/api_error.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
@@ -24,53 +26,10 @@ namespace {
 constexpr std::size_t kMaxHeadBytes = 1u << 20;
 constexpr std::size_t kMaxBodyBytes = 64u << 20;
 
+// The tool's own table of reason phrases, with a stand-in for the statuses it does not name.
 const char* reason_phrase(int status) {
-  switch (status) {
-    case 100:
-      return "Continue";
-    case 200:
-      return "OK";
-    case 201:
-      return "Created";
-    case 202:
-      return "Accepted";
-    case 204:
-      return "No Content";
-    case 301:
-      return "Moved Permanently";
-    case 302:
-      return "Found";
-    case 303:
-      return "See Other";
-    case 304:
-      return "Not Modified";
-    case 307:
-      return "Temporary Redirect";
-    case 308:
-      return "Permanent Redirect";
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 408:
-      return "Request Timeout";
-    case 429:
-      return "Too Many Requests";
-    case 500:
-      return "Internal Server Error";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    case 504:
-      return "Gateway Timeout";
-    default:
-      return "Status";
-  }
+  const char* known = pcusage::reason_phrase(status);
+  return *known ? known : "Status";
 }
 
 std::string_view trim_spaces(std::string_view s) {
