@@ -35,9 +35,8 @@ TEST_CASE("defaults") {
   CHECK(r->locale == "en-US");
   CHECK(r->correlation_id.empty());
   CHECK(r->format == Format::kTable);
-  CHECK(r->columns == std::vector<std::string>{"workloadName", "serviceName", "channel",
-                                               "proratedLicensesUsagePercent",
-                                               "processedDateTime"});
+  CHECK(r->command == Command::kUsage);
+  CHECK(r->columns.empty());  // the report's own defaults apply
   CHECK_FALSE(r->columns_given);
   CHECK(r->header);
   CHECK(r->timeout_s == 120);

@@ -59,7 +59,9 @@ Status write_result(const Options& options, Dataset& data, Sink& out) {
   const bool tabular = options.format == Format::kTable || options.format == Format::kCsv ||
                        options.format == Format::kTsv;
   if (tabular) {
-    auto columns = resolve_columns(data, options.columns, !options.columns_given);
+    auto columns = resolve_columns(
+        data, options.columns_given ? options.columns : default_column_names(),
+        !options.columns_given);
     if (!columns) return columns.error();
     fo.columns = std::move(*columns);
   }

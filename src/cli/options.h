@@ -14,10 +14,15 @@ namespace pcusage {
 // What the run should do besides the normal fetch-and-print.
 enum class Action { kRun, kHelp, kVersion };
 
+// The subcommand: what is fetched (a report or the customer list) or which account task is run.
+// No subcommand means kUsage.
+enum class Command { kUsage, kDeployment, kCustomers, kLogin, kLogout, kConfig };
+
 // The parsed and validated options of one run.
 struct Options {
   Action action = Action::kRun;
   std::string help_text;  // filled for Action::kHelp
+  Command command = Command::kUsage;
 
   // Authentication: explicit sources (at most one may be given) and the environment's token.
   std::optional<std::string> token;
@@ -45,6 +50,22 @@ struct Options {
   std::size_t max_pages = 1000;
   std::size_t max_response_bytes = 256u << 20;
   std::string ca_file;
+
+  bool timeout_given = false;  // --timeout (or its setting) given: fan-out runs keep it
+
+  // Per-customer reports and the fan-out over customers (usage, deployment).
+  std::vector<std::string> customers;         // --customer, lower-cased, in the order given
+  std::optional<std::string> customers_from;  // --customers-from FILE ('-' for stdin)
+  bool all_customers = false;                 // --all-customers
+  int concurrency = 8;                        // requests in flight at most
+  bool keep_going = false;                    // print what succeeded, exit 8 on any failure
+
+  // The commercial analytics endpoints and their query parameters (usage, deployment).
+  bool commercial = false;
+  std::optional<std::string> filter;
+  std::optional<std::string> groupby;
+  std::optional<std::size_t> top;
+  std::optional<std::size_t> skip;
 
   // Output.
   Format format = Format::kTable;

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <initializer_list>
+#include <utility>
 
 #include "cli/help.h"
 #include "core/text.h"
@@ -62,6 +64,50 @@ std::vector<std::string> split_list(const std::string& list) {
   return out;
 }
 
+// The subcommands by name; the first positional argument picks one.
+constexpr std::pair<const char*, Command> kCommands[] = {
+    {"usage", Command::kUsage},         {"deployment", Command::kDeployment},
+    {"customers", Command::kCustomers}, {"login", Command::kLogin},
+    {"logout", Command::kLogout},       {"config", Command::kConfig},
+};
+
+std::optional<Command> command_named(const std::string& name) {
+  for (const auto& [n, c] : kCommands) {
+    if (name == n) return c;
+  }
+  return std::nullopt;
+}
+
+const char* command_name(Command command) {
+  for (const auto& [n, c] : kCommands) {
+    if (c == command) return n;
+  }
+  return "usage";
+}
+
+// The commands a flag belongs to, as a bit set of Command values.
+using CommandSet = unsigned;
+constexpr CommandSet bit(Command c) { return 1u << static_cast<unsigned>(c); }
+constexpr CommandSet kCustomerReports = bit(Command::kUsage) | bit(Command::kDeployment);
+
+// A flag that was given, with the commands it applies to.
+struct CommandFlag {
+  const CLI::Option* option;
+  const char* name;
+  CommandSet commands;
+};
+
+// Refuses a flag given to a command it does not apply to.
+Status check_command_flags(Command command, std::initializer_list<CommandFlag> flags) {
+  for (const auto& f : flags) {
+    if (f.option->count() > 0 && (f.commands & bit(command)) == 0) {
+      return usage(std::string(f.name) + " does not apply to 'pcusage " + command_name(command) +
+                   "'");
+    }
+  }
+  return Ok{};
+}
+
 // CLI11's messages are one line already; keep it that way whatever they quote.
 std::string one_line(const std::string& s) { return printable_excerpt(s, 300); }
 
@@ -79,6 +125,8 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
   app.set_help_flag();  // --help is ours, so that its text and exit code are too
 
   bool help = false, version = false, no_header = false;
+  std::string command, customers_from, filter, groupby, top, skip, concurrency;
+  std::vector<std::string> customers;
   std::string token, token_file, base_url, locale, correlation_id, input, timeout, connect_timeout,
       retries, max_pages, max_bytes, cacert, format, columns, sort, output_file, token_command,
       refresh_file, tenant, client_id, secret_file, authority;
@@ -106,6 +154,17 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
   auto* o_sort = app.add_option("--sort", sort);
   app.add_flag("--csv-allow-formulas", o.csv_allow_formulas);
   auto* o_outfile = app.add_option("--output-file", output_file);
+  auto* o_customer = app.add_option("--customer", customers)->allow_extra_args(false);
+  auto* o_customers_from = app.add_option("--customers-from", customers_from);
+  auto* o_all_customers = app.add_flag("--all-customers", o.all_customers);
+  auto* o_concurrency = app.add_option("--concurrency", concurrency);
+  auto* o_keep_going = app.add_flag("--keep-going", o.keep_going);
+  auto* o_commercial = app.add_flag("--commercial", o.commercial);
+  auto* o_filter = app.add_option("--filter", filter);
+  auto* o_groupby = app.add_option("--groupby", groupby);
+  auto* o_top = app.add_option("--top", top);
+  auto* o_skip = app.add_option("--skip", skip);
+  auto* o_command_name = app.add_option("command", command);
   app.add_flag("-v,--verbose", o.verbose);
   app.add_flag("--version", version);
   app.add_flag("-h,--help", help);
@@ -123,6 +182,61 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
   if (version) {
     o.action = Action::kVersion;
     return o;
+  }
+  if (o_command_name->count() > 0) {
+    auto c = command_named(command);
+    if (!c) {
+      return usage("unknown command \"" + printable_excerpt(command, 40) +
+                   "\" (usage, deployment, customers, login, logout, config)");
+    }
+    o.command = *c;
+  }
+  if (auto e = check_command_flags(o.command,
+                                   {{o_customer, "--customer", kCustomerReports},
+                                    {o_customers_from, "--customers-from", kCustomerReports},
+                                    {o_all_customers, "--all-customers", kCustomerReports},
+                                    {o_concurrency, "--concurrency", kCustomerReports},
+                                    {o_keep_going, "--keep-going", kCustomerReports},
+                                    {o_commercial, "--commercial", kCustomerReports}});
+      !e) {
+    return e.error();
+  }
+  for (const auto& [opt, name] : {std::pair{o_filter, "--filter"}, {o_groupby, "--groupby"},
+                                  {o_top, "--top"}, {o_skip, "--skip"}}) {
+    if (opt->count() > 0 && !o.commercial) {
+      return usage(std::string(name) + " applies to the commercial reports: add --commercial");
+    }
+  }
+  for (const auto& id : customers) {
+    if (!is_guid(id)) {
+      return usage("--customer: \"" + printable_excerpt(id, 60) +
+                   "\" is not a customer tenant id (a GUID)");
+    }
+    o.customers.push_back(to_lower(id));
+  }
+  if (o_customers_from->count() > 0) {
+    if (customers_from.empty()) return usage("--customers-from: give a file path, or - for stdin");
+    o.customers_from = customers_from;
+  }
+  if (o.all_customers && (!o.customers.empty() || o.customers_from)) {
+    return usage("--all-customers: give it alone, without --customer or --customers-from");
+  }
+  if (o_concurrency->count() > 0) {
+    auto v = parse_count("--concurrency", concurrency, 1, 64, false);
+    if (!v) return v.error();
+    o.concurrency = static_cast<int>(*v);
+  }
+  if (o_filter->count() > 0) o.filter = filter;
+  if (o_groupby->count() > 0) o.groupby = groupby;
+  if (o_top->count() > 0) {
+    auto v = parse_count("--top", top, 1, 10000, false);
+    if (!v) return v.error();
+    o.top = *v;
+  }
+  if (o_skip->count() > 0) {
+    auto v = parse_count("--skip", skip, 0, 1000000000, false);
+    if (!v) return v.error();
+    o.skip = *v;
   }
 
   if (o_token->count() > 0) o.token = token;
@@ -203,6 +317,7 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
     auto v = parse_seconds("--timeout", timeout, false);
     if (!v) return v.error();
     o.timeout_s = *v;
+    o.timeout_given = true;
   }
   if (o_connect->count() > 0) {
     auto v = parse_seconds("--connect-timeout", connect_timeout, false);
@@ -245,8 +360,6 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
       }
     }
     o.columns_given = true;
-  } else {
-    o.columns = default_column_names();
   }
   if (o.columns_given && (o.format == Format::kJson || o.format == Format::kNdjson)) {
     return usage("--columns applies to table, csv and tsv; json and ndjson keep every field");
