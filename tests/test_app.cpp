@@ -392,10 +392,10 @@ TEST_CASE("paging") {
   SECTION("more than --max-pages is an invalid response") {
     std::vector<HttpResult> script;
     for (int i = 0; i < 5; ++i) {
-      script.push_back(response(
-          200,
-          R"({"items":[],"links":{"next":{"uri":"/v1/x","headers":[{"key":"MS-ContinuationToken","value":"t)" +
-              std::to_string(i) + R"("}]}}})"));
+      script.emplace_back(std::in_place_type<HttpResponse>,
+                          response(200,
+                                   R"({"items":[],"links":{"next":{"uri":"/v1/x","headers":[{"key":"MS-ContinuationToken","value":"t)" +
+                                       std::to_string(i) + R"("}]}}})"));
     }
     FakeClient client(script);
     require_failure(run_with(client, with_token({"--max-pages", "3"})), ExitCode::kInvalid,
@@ -514,15 +514,13 @@ TEST_CASE("option --output-file replaces the file atomically") {
 // A client that delivers a signal in the middle of its transfer, as the real one sees it.
 class SignalledClient : public FakeClient {
  public:
-  explicit SignalledClient(int signal) : m_signal(signal) {}
-  HttpResult send(const HttpRequest& request) override {
-    sent.push_back(request);
-    raise_interrupt(m_signal);
-    return TransportError{TransportFailure::kInterrupted, "interrupted", false};
-  }
-
- private:
-  int m_signal;
+  explicit SignalledClient(int signal)
+      : FakeClient(
+            [signal](const HttpRequest&) {
+              raise_interrupt(signal);
+              return test::Answer{TransportError{TransportFailure::kInterrupted, "interrupted", false}};
+            },
+            nullptr) {}
 };
 
 TEST_CASE("SIGINT and SIGTERM end the run with 130 and 143") {

@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "core/prefault.h"
 
@@ -323,24 +325,55 @@ bool is_truncation(CURLcode code) {
   }
 }
 
+// One exchange in flight: the request it owns (libcurl reads its body and headers in place),
+// its easy handle and what the callbacks collected.
+struct Exchange {
+  ExchangeId id = 0;
+  HttpRequest request;
+  CurlHandle handle;
+  Slist headers;
+  Transfer transfer;
+};
+
 class CurlClient final : public HttpClient {
  public:
-  explicit CurlClient(bool (*interrupted)()) : m_interrupted(interrupted) {}
+  explicit CurlClient(bool (*interrupted)()) : m_interrupted(interrupted), m_multi(curl_multi_init()) {
+    if (m_multi != nullptr) {
+      // Several requests to one host share an HTTP/2 connection when the server offers it.
+      curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    }
+  }
+  ~CurlClient() override {
+    for (auto& [easy, exchange] : m_running) curl_multi_remove_handle(m_multi, easy);
+    m_running.clear();
+    if (m_multi != nullptr) curl_multi_cleanup(m_multi);
+  }
+  CurlClient(const CurlClient&) = delete;
+  CurlClient& operator=(const CurlClient&) = delete;
 
-  HttpResult send(const HttpRequest& request) override;
+  ExchangeId start(HttpRequest request) override;
+  std::vector<Completion> wait(Clock::time_point until) override;
+  std::size_t in_flight() const override { return m_running.size() + m_ready.size(); }
   std::string version() const override { return curl_version(); }
 
  private:
-  TransportError classify(CURLcode code, const Transfer& transfer,
-                          const HttpRequest& request) const;
+  // Checks and sets up the exchange's easy handle; an error when it cannot be sent at all.
+  std::optional<TransportError> prepare(Exchange& exchange);
+  // The outcome of a transfer libcurl reports as done.
+  HttpResult finish(Exchange& exchange, CURLcode code) const;
+  TransportError classify(CURLcode code, const Exchange& exchange) const;
 
   bool (*m_interrupted)();
-  CurlHandle m_handle;
+  CURLM* m_multi;
+  ExchangeId m_next = 1;
+  std::unordered_map<CURL*, std::unique_ptr<Exchange>> m_running;
+  std::vector<Completion> m_ready;  // ended before reaching libcurl
 };
 
-TransportError CurlClient::classify(CURLcode code, const Transfer& t,
-                                    const HttpRequest& request) const {
-  std::string detail = one_line(m_handle.error());
+TransportError CurlClient::classify(CURLcode code, const Exchange& exchange) const {
+  const Transfer& t = exchange.transfer;
+  const HttpRequest& request = exchange.request;
+  std::string detail = one_line(exchange.handle.error());
   if (detail.empty()) detail = curl_easy_strerror(code);
   const bool got = t.got_response;
   const std::string stall_text =
@@ -376,11 +409,11 @@ TransportError CurlClient::classify(CURLcode code, const Transfer& t,
     // small margin absorbs its millisecond rounding of the deadline.
     if (Clock::now() + std::chrono::milliseconds(50) >= t.deadline) return deadline();
     curl_off_t pretransfer = 0;
-    curl_easy_getinfo(m_handle.get(), CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+    curl_easy_getinfo(exchange.handle.get(), CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
     // Connected, so it was libcurl's low-speed limit: bytes trickled in, but too few.
     if (pretransfer > 0) return stalled("less than 1 byte/s received for ");
     curl_off_t tcp_connect = 0;
-    curl_easy_getinfo(m_handle.get(), CURLINFO_CONNECT_TIME_T, &tcp_connect);
+    curl_easy_getinfo(exchange.handle.get(), CURLINFO_CONNECT_TIME_T, &tcp_connect);
     const UrlParts parts = url_parts(request.url);
     const std::string where =
         parts.host.empty() ? std::string("the server") : parts.host + " port " + parts.port;
@@ -409,8 +442,11 @@ TransportError CurlClient::classify(CURLcode code, const Transfer& t,
   return failure(TransportFailure::kOther, detail, got);
 }
 
-HttpResult CurlClient::send(const HttpRequest& request) {
-  if (!m_handle.valid()) return failure(TransportFailure::kOther, "libcurl failed to initialize");
+std::optional<TransportError> CurlClient::prepare(Exchange& exchange) {
+  const HttpRequest& request = exchange.request;
+  if (m_multi == nullptr || !exchange.handle.valid()) {
+    return failure(TransportFailure::kOther, "libcurl failed to initialize");
+  }
   if (m_interrupted != nullptr && m_interrupted()) {
     return failure(TransportFailure::kInterrupted, "interrupted");
   }
@@ -431,10 +467,10 @@ HttpResult CurlClient::send(const HttpRequest& request) {
     }
   }
 
-  CURL* const curl = m_handle.get();
-  m_handle.reset();
+  CURL* const curl = exchange.handle.get();
+  exchange.handle.reset();
 
-  Transfer t;
+  Transfer& t = exchange.transfer;
   t.curl = curl;
   t.interrupted = m_interrupted;
   t.deadline = request.deadline;
@@ -444,7 +480,7 @@ HttpResult CurlClient::send(const HttpRequest& request) {
   t.last_activity = start;
 
   const bool sends_body = request.method == "POST" || !request.body.empty();
-  Slist headers;
+  Slist& headers = exchange.headers;
   const auto add_header = [&headers](const std::string& line) {
     curl_slist* grown = curl_slist_append(headers.get(), line.c_str());
     if (grown == nullptr) return false;
@@ -467,7 +503,6 @@ HttpResult CurlClient::send(const HttpRequest& request) {
     }
   }
   if (!ok) return failure(TransportFailure::kOther, "out of memory building the request headers");
-
   const char* protocols = request.allow_http ? "http,https" : "https";
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, protocols);
@@ -528,11 +563,36 @@ HttpResult CurlClient::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, kReceiveBufferBytes);
 
-  const CURLcode code = curl_easy_perform(curl);
-  // The header list must not dangle in the handle once it is freed here.
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));
-  if (code != CURLE_OK) return classify(code, t, request);
+  // Wait for a multiplexed HTTP/2 stream on an existing connection rather than open another one.
+  curl_easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
+  return std::nullopt;
+}
 
+ExchangeId CurlClient::start(HttpRequest request) {
+  auto exchange = std::make_unique<Exchange>();
+  exchange->id = m_next++;
+  exchange->request = std::move(request);
+  const ExchangeId id = exchange->id;
+  if (auto refused = prepare(*exchange)) {
+    m_ready.push_back(Completion{id, std::move(*refused)});
+    return id;
+  }
+  CURL* easy = exchange->handle.get();
+  if (curl_multi_add_handle(m_multi, easy) != CURLM_OK) {
+    m_ready.push_back(
+        Completion{id, failure(TransportFailure::kOther, "libcurl refused the transfer")});
+    return id;
+  }
+  m_running.emplace(easy, std::move(exchange));
+  return id;
+}
+
+HttpResult CurlClient::finish(Exchange& exchange, CURLcode code) const {
+  CURL* curl = exchange.handle.get();
+  // The header list must not dangle in the handle once it is freed.
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));
+  if (code != CURLE_OK) return classify(code, exchange);
+  Transfer& t = exchange.transfer;
   long status = 0;
   if (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK && status != 0) {
     t.response.status = status;
@@ -544,6 +604,31 @@ HttpResult CurlClient::send(const HttpRequest& request) {
   curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME_T, &total_us);
   t.response.seconds = static_cast<double>(total_us) / 1e6;
   return std::move(t.response);
+}
+
+std::vector<Completion> CurlClient::wait(Clock::time_point until) {
+  std::vector<Completion> done;
+  done.swap(m_ready);
+  while (done.empty() && !m_running.empty()) {
+    int running = 0;
+    curl_multi_perform(m_multi, &running);
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(m_multi, &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      const auto it = m_running.find(msg->easy_handle);
+      if (it == m_running.end()) continue;
+      curl_multi_remove_handle(m_multi, msg->easy_handle);
+      done.push_back(Completion{it->second->id, finish(*it->second, msg->data.result)});
+      m_running.erase(it);
+    }
+    if (!done.empty()) break;
+    const auto now = Clock::now();
+    if (now >= until) break;
+    // Short polls keep a signal's effect prompt: the progress callback then aborts transfers.
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - now).count();
+    curl_multi_poll(m_multi, nullptr, 0, static_cast<int>(std::min<long long>(left, 100)), nullptr);
+  }
+  return done;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -67,14 +68,33 @@ struct TransportError {
 // The outcome of one exchange.
 using HttpResult = std::variant<HttpResponse, TransportError>;
 
-// Performs HTTP exchanges. The real one uses libcurl; tests use fakes or a loopback server.
+// Names an exchange started with HttpClient::start().
+using ExchangeId = std::uint64_t;
+
+// An exchange that ended, with its outcome.
+struct Completion {
+  ExchangeId id = 0;
+  HttpResult result;
+};
+
+// Performs HTTP exchanges, several at once from one thread: start() any number, then wait() for
+// them to end. The real one uses libcurl's multi interface (connections reused, HTTP/2
+// multiplexed); tests use fakes or a loopback server.
 class HttpClient {
  public:
   virtual ~HttpClient() = default;
-  // Performs one exchange, without retries.
-  virtual HttpResult send(const HttpRequest& request) = 0;
+  // Starts one exchange, without retries, and returns its id.
+  virtual ExchangeId start(HttpRequest request) = 0;
+  // Waits until at least one started exchange ends, or `until` passes, or a signal arrives, and
+  // returns the exchanges that ended (possibly none).
+  virtual std::vector<Completion> wait(std::chrono::steady_clock::time_point until) = 0;
+  // The number of exchanges started and not yet returned by wait().
+  virtual std::size_t in_flight() const = 0;
   // The library version for --version, e.g. "libcurl/7.88.1".
   virtual std::string version() const = 0;
+
+  // Performs one exchange and waits for it; only while no other exchange is in flight.
+  HttpResult send(const HttpRequest& request);
 };
 
 }  // namespace pcusage
