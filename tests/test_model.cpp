@@ -309,9 +309,9 @@ TEST_CASE("the root must be an object") {
 }
 
 TEST_CASE("the root needs an items array of objects") {
-  CHECK(parse_error("{}").message == "invalid response: no \"items\" array");
-  CHECK(parse_error(R"({"value":[{}],"links":{"items":[]}})").message ==
-        "invalid response: no \"items\" array");
+  CHECK(parse_error("{}").message == "invalid response: no \"items\" (or \"Value\") array");
+  CHECK(parse_error(R"({"values":[{}],"links":{"items":[]}})").message ==
+        "invalid response: no \"items\" (or \"Value\") array");
   for (const char* body :
        {R"({"items":{}})", R"({"items":"x"})", R"({"items":null})", R"({"items":3})"}) {
     INFO(body);
@@ -363,7 +363,7 @@ TEST_CASE("deep nesting parses or is refused, never crashes") {
     CHECK(parse_error(nested("[", "", "]", kDepth)).message ==
           "invalid response: the root is not an object");
     CHECK(parse_error(nested("{\"a\":", "1", "}", kDepth)).message ==
-          "invalid response: no \"items\" array");
+          "invalid response: no \"items\" (or \"Value\") array");
     Dataset data;
     parse_into(data, "{\"links\":" + nested("[", "", "]", kDepth) + ",\"items\":[{}]}");
     CHECK(data.items().size() == 1);
@@ -689,4 +689,21 @@ TEST_CASE("values of a body larger than the release step survive on every page")
     CHECK(data.nodes()[inner - data.nodes().data() + 2].str() == "x");
   }
   CHECK(names.back() == "item \"" + std::to_string(2 * kPerPage - 1) + "\" \xC3\xA9\xC3\xA9");
+}
+
+TEST_CASE("the commercial envelope: Value, TotalCount and @nextLink in any case") {
+  Dataset data;
+  PageInfo page = parse_into(
+      data, R"({"Value":[{"a":1},{"a":2}],"@nextLink":"https://h/x?skip=2","TotalCount":5})");
+  CHECK(data.items().size() == 2);
+  CHECK(page.total_count == "5");
+  CHECK(page.next_link == "https://h/x?skip=2");
+  CHECK_FALSE(page.has_next);
+  page = parse_into(data, R"({"value":[{"a":3}],"@odata.nextLink":null,"totalcount":5})");
+  CHECK(data.items().size() == 3);
+  CHECK(page.next_link.empty());
+  CHECK(parse_error(R"({"Value":[{}],"items":[{}]})").message ==
+        "invalid response: more than one \"items\" array");
+  CHECK(parse_error(R"({"TotalCount":0,"@nextLink":null})").message ==
+        "invalid response: no \"items\" (or \"Value\") array");
 }

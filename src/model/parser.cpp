@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/prefault.h"
+#include "core/text.h"
 
 namespace pcusage {
 
@@ -123,6 +124,7 @@ enum class Slot : std::uint8_t {
   kItems,
   kItem,
   kTotalCount,
+  kNextLink,
   kLinks,
   kNext,
   kUri,
@@ -189,6 +191,9 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
         return true;
       case Slot::kNext:
         m_page.has_next = true;
+        return true;
+      case Slot::kNextLink:
+        if (kind == Kind::kString) m_page.next_link.assign(s, n);
         return true;
       case Slot::kUri:
         if (kind == Kind::kString) m_page.next_uri.assign(s, n);
@@ -297,11 +302,17 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
 
   Slot slot_for_key(std::string_view key) const {
     switch (m_context.back()) {
-      case Context::kRoot:
+      case Context::kRoot: {
         if (key == "items") return Slot::kItems;
         if (key == "totalCount") return Slot::kTotalCount;
         if (key == "links") return Slot::kLinks;
+        // The commercial endpoints' OData-like envelope, whose names come in any case.
+        const std::string lower = to_lower(key);
+        if (lower == "value") return Slot::kItems;
+        if (lower == "totalcount") return Slot::kTotalCount;
+        if (lower == "@nextlink" || lower == "@odata.nextlink") return Slot::kNextLink;
         return Slot::kOther;
+      }
       case Context::kLinks:
         return key == "next" ? Slot::kNext : Slot::kOther;
       case Context::kNext:
@@ -476,7 +487,7 @@ Result<PageInfo> parse_adopted(std::string& text, Dataset& into) {
     return invalid("not JSON: " + what + " (at byte " + std::to_string(parsed.Offset() + skip) +
                    ")");
   }
-  if (!handler.saw_items()) return invalid("no \"items\" array");
+  if (!handler.saw_items()) return invalid("no \"items\" (or \"Value\") array");
   return std::move(handler.page());
 }
 

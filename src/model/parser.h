@@ -24,13 +24,15 @@ struct PageInfo {
   std::string next_uri;                  // `links.next.uri`
   std::string next_method;               // `links.next.method`, empty when absent
   std::vector<LinkHeader> next_headers;  // `links.next.headers`
+  std::string next_link;                 // `@nextLink` (commercial envelope), when a string
 };
 
 // Parses `body` (taken over by `into`, parsed in place) and appends its items to `into`. Only
 // the items' value text is kept, moved to the front of the body; the memory of the rest is given
 // back to the system as parsing goes. A leading UTF-8 BOM is skipped. Fails with
 // ExitCode::kInvalid when the body is not UTF-8 JSON, holds a NUL or a lone surrogate, or is not
-// an object with an `items` array of objects; the dataset then keeps only the items of earlier
+// an object with an `items` array of objects (or the commercial envelope's `Value` array, with
+// `TotalCount` and `@nextLink`, names in any case); the dataset then keeps only the items of earlier
 // pages.
 Result<PageInfo> parse_page(std::string body, Dataset& into);
 
