@@ -33,9 +33,8 @@ Result<std::string> next_url(const BaseUrl& base, const std::string& uri, const 
     };
     if (!abs || abs->scheme != base.scheme || to_lower(abs->host) != to_lower(base.host) ||
         port_of(*abs) != port_of(base)) {
-      return invalid_link(name,
-                          "points to another host (the token is only sent to " + base.origin() + ")",
-                          uri);
+      return invalid_link(
+          name, "points to another host (the token is only sent to " + base.origin() + ")", uri);
     }
     return uri;
   }
@@ -64,8 +63,7 @@ class PageCollector {
 
   // The request for a page at `url`, sending `continuation` when there is one.
   HttpRequest request(std::string url, const std::string& continuation) const {
-    HttpRequest r =
-        limited_request(m_settings, std::move(url), m_settings.base.is_plain_http());
+    HttpRequest r = limited_request(m_settings, std::move(url), m_settings.base.is_plain_http());
     r.headers = m_common;
     r.headers.emplace_back("MS-RequestId", new_uuid());
     if (!continuation.empty()) r.headers.emplace_back("MS-ContinuationToken", continuation);

@@ -3,7 +3,9 @@
 #include <chrono>
 #include <csignal>
 
+#include "app/customer_reports.h"
 #include "app/fetch.h"
+#include "app/report.h"
 #include "app/token.h"
 #include "core/files.h"
 #include "core/signals.h"
@@ -16,42 +18,116 @@ namespace pcusage {
 
 namespace {
 
+// The default --timeout of a run over customers (listing included), in seconds.
+constexpr double kFanoutTimeoutSeconds = 1800;
+
 ExitCode signal_exit_code() {
   return pending_signal() == SIGTERM ? ExitCode::kTerminated : ExitCode::kInterrupted;
 }
 
-Result<Dataset> load(const Options& options, HttpClient& client, std::ostream& err) {
-  if (options.input) {
-    auto body =
-        read_source(*options.input, options.max_response_bytes, ExitCode::kUsage, "--input");
-    if (!body) return body.error();
-    Dataset data;
-    auto page = parse_page(std::move(*body), data);
-    if (!page) return page.error();
-    return data;
+// What a run prints: the rows, the columns shown without --columns, and (with --keep-going) the
+// customers that failed.
+struct Report {
+  Dataset data;
+  std::vector<std::string> default_columns;
+  std::vector<CustomerFailure> failures;
+};
+
+bool per_customer(const Options& options) {
+  return !options.customers.empty() || options.customers_from || options.all_customers;
+}
+
+// The customers named by --customer and --customers-from, in order, duplicates dropped.
+Result<std::vector<Customer>> named_customers(const Options& options) {
+  std::string text;
+  for (const auto& id : options.customers) text += id + "\n";
+  if (options.customers_from) {
+    auto file = read_source(*options.customers_from, std::size_t{64} << 20, ExitCode::kUsage,
+                            "--customers-from");
+    if (!file) return file.error();
+    // Line numbers in errors count from the file's own first line.
+    auto from_file = parse_customer_ids(*file, "--customers-from " + *options.customers_from);
+    if (!from_file) return from_file.error();
+    for (const auto& id : *from_file) text += id + "\n";
   }
+  auto ids = parse_customer_ids(text, "--customer");
+  if (!ids) return ids.error();
+  std::vector<Customer> out;
+  for (auto& id : *ids) out.push_back(Customer{std::move(id), ""});
+  return out;
+}
+
+FetchSettings fetch_settings(const Options& options) {
   FetchSettings s;
   s.base = options.base_url;
   s.locale = options.locale;
   s.correlation_id = options.correlation_id.empty() ? new_uuid() : options.correlation_id;
   s.user_agent = "pcusage/" PCUSAGE_VERSION;
   s.retries = options.retries;
-  const auto start = std::chrono::steady_clock::now();
-  s.deadline = start + std::chrono::milliseconds(static_cast<long long>(options.timeout_s * 1000));
-  s.timeout_s = options.timeout_s;
+  // A run over many customers takes longer than one request: its default bound is larger.
+  s.timeout_s =
+      options.timeout_given || !per_customer(options) ? options.timeout_s : kFanoutTimeoutSeconds;
+  s.deadline =
+      s.clock->now() + std::chrono::milliseconds(static_cast<long long>(s.timeout_s * 1000));
   s.connect_timeout =
       std::chrono::milliseconds(static_cast<long long>(options.connect_timeout_s * 1000));
   s.max_pages = options.max_pages;
   s.max_body_bytes = options.max_response_bytes;
   s.ca_file = options.ca_file;
   s.verbose = options.verbose;
+  s.concurrency = per_customer(options) ? options.concurrency : 1;
+  return s;
+}
+
+Result<Report> load(const Options& options, HttpClient& client, std::ostream& err) {
+  Report report;
+  report.default_columns = default_columns(options, per_customer(options));
+  if (options.input) {
+    auto body =
+        read_source(*options.input, options.max_response_bytes, ExitCode::kUsage, "--input");
+    if (!body) return body.error();
+    auto page = parse_page(std::move(*body), report.data);
+    if (!page) return page.error();
+    return report;
+  }
+  std::vector<Customer> customers;
+  if (!options.customers.empty() || options.customers_from) {
+    auto named = named_customers(options);
+    if (!named) return named.error();
+    customers = std::move(*named);
+    // Nothing to fetch: the header alone, without signing in.
+    if (customers.empty()) return report;
+  }
+  FetchSettings s = fetch_settings(options);
   auto token = obtain_token(options, client, s, err);
   if (!token) return token.error();
   s.token = std::move(*token);
-  return fetch_usage(client, s, err);
+  if (options.command == Command::kCustomers) {
+    auto list = fetch_customer_list(client, s, err);
+    if (!list) return list.error();
+    report.data = std::move(*list);
+    return report;
+  }
+  if (!per_customer(options)) {
+    auto data = fetch_collection(client, s, report_path(options), err);
+    if (!data) return data.error();
+    report.data = std::move(*data);
+    return report;
+  }
+  if (options.all_customers) {
+    auto list = fetch_customer_list(client, s, err);
+    if (!list) return list.error();
+    customers = customers_of(*list);
+  }
+  auto rows = fetch_customer_reports(client, s, options, customers, err);
+  if (!rows) return rows.error();
+  report.data = std::move(rows->data);
+  report.failures = std::move(rows->failures);
+  return report;
 }
 
-Status write_result(const Options& options, Dataset& data, Sink& out) {
+Status write_result(const Options& options, Report& report, Sink& out) {
+  Dataset& data = report.data;
   FormatOptions fo;
   fo.format = options.format;
   fo.header = options.header;
@@ -59,9 +135,9 @@ Status write_result(const Options& options, Dataset& data, Sink& out) {
   const bool tabular = options.format == Format::kTable || options.format == Format::kCsv ||
                        options.format == Format::kTsv;
   if (tabular) {
-    auto columns = resolve_columns(
-        data, options.columns_given ? options.columns : default_column_names(),
-        !options.columns_given);
+    auto columns =
+        resolve_columns(data, options.columns_given ? options.columns : report.default_columns,
+                        !options.columns_given);
     if (!columns) return columns.error();
     fo.columns = std::move(*columns);
   }
@@ -110,13 +186,25 @@ ExitCode run(const Options& options, HttpClient& client, Sink& out, std::ostream
     auto done = out.finish();
     return done ? ExitCode::kOk : report(done.error(), err);
   }
-  auto data = load(options, client, err);
+  if (options.command == Command::kLogin || options.command == Command::kLogout ||
+      options.command == Command::kConfig) {
+    return report(make_error(ExitCode::kUsage, "this command is not available"), err);
+  }
+  auto loaded = load(options, client, err);
   if (interrupted()) return signal_exit_code();
-  if (!data) return report(data.error(), err);
-  auto written = write_result(options, *data, out);
+  if (!loaded) return report(loaded.error(), err);
+  auto written = write_result(options, *loaded, out);
   if (interrupted()) return signal_exit_code();
   if (!written) return report(written.error(), err);
-  return ExitCode::kOk;
+  if (loaded->failures.empty()) return ExitCode::kOk;
+  for (const auto& f : loaded->failures) {
+    err << "pcusage: error: customer " << f.id << " (exit " << static_cast<int>(f.error.code)
+        << "): " << f.error.message << "\n";
+  }
+  err << "pcusage: error: " << loaded->failures.size()
+      << " customer(s) failed; the others were printed (partial result)\n";
+  err.flush();
+  return ExitCode::kPartial;
 }
 
 }  // namespace pcusage

@@ -147,7 +147,8 @@ class Batch {
     for (std::size_t i = m_first_open; i < m_jobs.size(); ++i) {
       if (static_cast<int>(m_client.in_flight()) >= m_settings.concurrency) return;
       Job& job = m_jobs[i];
-      if (i == m_first_open && (job.state == Job::State::kDone || job.state == Job::State::kFailed)) {
+      if (i == m_first_open &&
+          (job.state == Job::State::kDone || job.state == Job::State::kFailed)) {
         ++m_first_open;
         continue;
       }
@@ -281,19 +282,19 @@ class Batch {
   }
 
   std::string progress_text() const {
-    std::string text = std::to_string(m_finished) + "/" + std::to_string(m_jobs.size()) + " " +
-                       m_policy.noun;
+    std::string text =
+        std::to_string(m_finished) + "/" + std::to_string(m_jobs.size()) + " " + m_policy.noun;
     if (m_failed > 0) text += ", " + std::to_string(m_failed) + " failed";
     return text;
   }
 
   void show_waiting(TimePoint until) {
     if (!m_settings.status) return;
-    const auto wait =
-        std::chrono::ceil<std::chrono::milliseconds>(until - m_clock.now());
+    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(until - m_clock.now());
     if (!m_policy.noun.empty()) {
       std::string text = progress_text();
-      if (m_hold_until > m_clock.now()) text += ", waiting " + seconds_text(wait) + " for Retry-After";
+      if (m_hold_until > m_clock.now())
+        text += ", waiting " + seconds_text(wait) + " for Retry-After";
       return show(text);
     }
     show(m_last_status + ", retrying in " + seconds_text(wait) + " (attempt " +

@@ -36,7 +36,8 @@ struct BatchPolicy {
 // or 503 with Retry-After holds back every new request until the wait is over. Returns each job's
 // failure (nullopt when it succeeded); jobs never started after a stop are failed too. A signal
 // is an error of the whole batch.
-Result<std::vector<std::optional<Error>>> run_batch(HttpClient& client, std::vector<HttpRequest> first,
+Result<std::vector<std::optional<Error>>> run_batch(HttpClient& client,
+                                                    std::vector<HttpRequest> first,
                                                     const OnAnswer& on_answer,
                                                     const FetchSettings& settings,
                                                     const BatchPolicy& policy, std::ostream& err);

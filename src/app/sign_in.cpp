@@ -11,6 +11,7 @@
 #include "app/token.h"
 #include "core/files.h"
 #include "core/text.h"
+#include "core/url.h"
 #include "model/flat_object.h"
 
 namespace pcusage {
@@ -53,24 +54,7 @@ Status store_refresh_token(const std::string& path, const std::string& token) {
 
 }  // namespace
 
-std::string form_encode(std::string_view s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : s) {
-    const auto b = static_cast<unsigned char>(c);
-    if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '-' ||
-        b == '.' || b == '_' || b == '~') {
-      out += c;
-    } else if (b == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[b >> 4];
-      out += kHex[b & 15];
-    }
-  }
-  return out;
-}
+std::string form_encode(std::string_view s) { return percent_encode(s, true); }
 
 Result<std::string> sign_in(HttpClient& client, const Options& options,
                             const FetchSettings& settings, std::ostream& err) {

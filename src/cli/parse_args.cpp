@@ -191,18 +191,20 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
     }
     o.command = *c;
   }
-  if (auto e = check_command_flags(o.command,
-                                   {{o_customer, "--customer", kCustomerReports},
-                                    {o_customers_from, "--customers-from", kCustomerReports},
-                                    {o_all_customers, "--all-customers", kCustomerReports},
-                                    {o_concurrency, "--concurrency", kCustomerReports},
-                                    {o_keep_going, "--keep-going", kCustomerReports},
-                                    {o_commercial, "--commercial", kCustomerReports}});
+  if (auto e =
+          check_command_flags(o.command, {{o_customer, "--customer", kCustomerReports},
+                                          {o_customers_from, "--customers-from", kCustomerReports},
+                                          {o_all_customers, "--all-customers", kCustomerReports},
+                                          {o_concurrency, "--concurrency", kCustomerReports},
+                                          {o_keep_going, "--keep-going", kCustomerReports},
+                                          {o_commercial, "--commercial", kCustomerReports}});
       !e) {
     return e.error();
   }
-  for (const auto& [opt, name] : {std::pair{o_filter, "--filter"}, {o_groupby, "--groupby"},
-                                  {o_top, "--top"}, {o_skip, "--skip"}}) {
+  for (const auto& [opt, name] : {std::pair{o_filter, "--filter"},
+                                  {o_groupby, "--groupby"},
+                                  {o_top, "--top"},
+                                  {o_skip, "--skip"}}) {
     if (opt->count() > 0 && !o.commercial) {
       return usage(std::string(name) + " applies to the commercial reports: add --commercial");
     }

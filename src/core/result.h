@@ -17,6 +17,7 @@ enum class ExitCode : int {
   kUnavailable = 5,    // 408, 429, 5xx
   kNetwork = 6,        // DNS, connect, TLS, timeout, transfer cut short
   kInvalid = 7,        // invalid response: not JSON, not UTF-8, not a collection
+  kPartial = 8,        // --keep-going: some customers failed, the others were printed
   kInterrupted = 130,  // SIGINT
   kTerminated = 143,   // SIGTERM
 };

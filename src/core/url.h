@@ -23,6 +23,10 @@ struct BaseUrl {
   bool is_plain_http() const { return scheme == "http"; }
 };
 
+// Percent-encodes `s` for a query or a form: unreserved characters (RFC 3986) kept, a space as
+// '+' when `space_as_plus` (application/x-www-form-urlencoded) else %20, the rest %XX.
+std::string percent_encode(std::string_view s, bool space_as_plus = false);
+
 // True for localhost, 127.0.0.0/8 and [::1].
 bool is_loopback_host(std::string_view host);
 

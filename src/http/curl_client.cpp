@@ -337,7 +337,8 @@ struct Exchange {
 
 class CurlClient final : public HttpClient {
  public:
-  explicit CurlClient(bool (*interrupted)()) : m_interrupted(interrupted), m_multi(curl_multi_init()) {
+  explicit CurlClient(bool (*interrupted)())
+      : m_interrupted(interrupted), m_multi(curl_multi_init()) {
     if (m_multi != nullptr) {
       // Several requests to one host share an HTTP/2 connection when the server offers it.
       curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);

@@ -1,5 +1,7 @@
 #include "model/dataset.h"
 
+#include <algorithm>
+
 #include <utility>
 
 namespace pcusage {
@@ -23,6 +25,38 @@ std::uint32_t Dataset::intern(std::string_view name) {
 std::uint32_t Dataset::find_key(std::string_view name) const {
   const auto found = m_key_ids.find(name);
   return found == m_key_ids.end() ? kNoKey : found->second;
+}
+
+void Dataset::prepend_strings(
+    std::size_t position, const std::vector<std::pair<std::string_view, std::string_view>>& first) {
+  const std::uint32_t old = m_items[position];
+  std::vector<std::uint32_t> keys;
+  keys.reserve(first.size());
+  for (const auto& member : first) keys.push_back(intern(member.first));
+  const auto index = static_cast<std::uint32_t>(m_nodes.size());
+  m_nodes.push_back(Node{nullptr, 0, 1, kNoKey, Kind::kObject});
+  std::uint32_t members = 0;
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    const std::string& text = adopt(std::string(first[i].second));
+    m_nodes.push_back(
+        Node{text.data(), static_cast<std::uint32_t>(text.size()), 1, keys[i], Kind::kString});
+    ++members;
+  }
+  // By index: the arena may grow (and move) while the item's own nodes are copied.
+  std::uint32_t child = old + 1;
+  const std::uint32_t count = m_nodes[old].kind == Kind::kObject ? m_nodes[old].size : 0;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::uint32_t span = m_nodes[child].span;
+    const bool replaced = std::find(keys.begin(), keys.end(), m_nodes[child].key) != keys.end();
+    if (!replaced) {
+      for (std::uint32_t n = 0; n < span; ++n) m_nodes.push_back(m_nodes[child + n]);
+      ++members;
+    }
+    child += span;
+  }
+  m_nodes[index].size = members;
+  m_nodes[index].span = static_cast<std::uint32_t>(m_nodes.size() - index);
+  m_items[position] = index;
 }
 
 }  // namespace pcusage

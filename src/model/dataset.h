@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace pcusage {
@@ -52,6 +53,12 @@ class Dataset {
   const std::vector<Node>& nodes() const { return m_nodes; }
   std::vector<std::uint32_t>& items() { return m_items; }
   const std::vector<std::uint32_t>& items() const { return m_items; }
+
+  // Rewrites the item at `position` in items() as a new object whose first members are `first`
+  // (name, string value), followed by the item's own members but those names. The old nodes stay
+  // in the arena, unused.
+  void prepend_strings(std::size_t position,
+                       const std::vector<std::pair<std::string_view, std::string_view>>& first);
 
   // The member of object node `object` named `key`, or nullptr (first one wins on duplicates).
   // Inline: the writers call it for every cell.

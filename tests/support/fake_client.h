@@ -52,8 +52,9 @@ class FakeClient : public HttpClient {
   ExchangeId start(HttpRequest request) override {
     Answer answer = next(request);
     sent.push_back(std::move(request));
-    const auto at = (m_clock != nullptr ? m_clock->now() : std::chrono::steady_clock::time_point{}) +
-                    answer.after;
+    const auto at =
+        (m_clock != nullptr ? m_clock->now() : std::chrono::steady_clock::time_point{}) +
+        answer.after;
     m_pending.push_back(Pending{m_next, at, std::move(answer.result)});
     max_in_flight = std::max(max_in_flight, m_pending.size());
     return m_next++;
@@ -97,8 +98,8 @@ class FakeClient : public HttpClient {
   Answer next(const HttpRequest& request) {
     if (m_responder) return m_responder(request);
     if (m_next_script < m_script.size()) return Answer{m_script[m_next_script++]};
-    return Answer{TransportError{TransportFailure::kConnect, "connection refused (script exhausted)",
-                                 false}};
+    return Answer{
+        TransportError{TransportFailure::kConnect, "connection refused (script exhausted)", false}};
   }
 
   std::vector<HttpResult> m_script;
