@@ -57,8 +57,9 @@ Result<std::vector<Customer>> named_customers(const Options& options) {
   return out;
 }
 
-FetchSettings fetch_settings(const Options& options) {
+FetchSettings fetch_settings(const Options& options, Clock& clock) {
   FetchSettings s;
+  s.clock = &clock;
   s.base = options.base_url;
   s.locale = options.locale;
   s.correlation_id = options.correlation_id.empty() ? new_uuid() : options.correlation_id;
@@ -79,7 +80,7 @@ FetchSettings fetch_settings(const Options& options) {
   return s;
 }
 
-Result<Report> load(const Options& options, HttpClient& client, std::ostream& err) {
+Result<Report> load(const Options& options, HttpClient& client, std::ostream& err, Clock& clock) {
   Report report;
   report.default_columns = default_columns(options, per_customer(options));
   if (options.input) {
@@ -98,7 +99,7 @@ Result<Report> load(const Options& options, HttpClient& client, std::ostream& er
     // Nothing to fetch: the header alone, without signing in.
     if (customers.empty()) return report;
   }
-  FetchSettings s = fetch_settings(options);
+  FetchSettings s = fetch_settings(options, clock);
   auto token = obtain_token(options, client, s, err);
   if (!token) return token.error();
   s.token = std::move(*token);
@@ -175,7 +176,8 @@ ExitCode report(const Error& error, std::ostream& err) {
   return error.code;
 }
 
-ExitCode run(const Options& options, HttpClient& client, Sink& out, std::ostream& err) {
+ExitCode run(const Options& options, HttpClient& client, Sink& out, std::ostream& err,
+             Clock& clock) {
   if (options.action == Action::kHelp) {
     out.write(options.help_text);
     auto done = out.finish();
@@ -190,7 +192,7 @@ ExitCode run(const Options& options, HttpClient& client, Sink& out, std::ostream
       options.command == Command::kConfig) {
     return report(make_error(ExitCode::kUsage, "this command is not available"), err);
   }
-  auto loaded = load(options, client, err);
+  auto loaded = load(options, client, err, clock);
   if (interrupted()) return signal_exit_code();
   if (!loaded) return report(loaded.error(), err);
   auto written = write_result(options, *loaded, out);

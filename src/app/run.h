@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "cli/options.h"
+#include "core/clock.h"
 #include "core/result.h"
 #include "format/sink.h"
 #include "http/http_client.h"
@@ -12,7 +13,9 @@ namespace pcusage {
 
 // Runs pcusage: fetches (or reads --input), formats to `out` (or --output-file), and reports any
 // failure as one "pcusage: error: ..." line on `err`. `out` receives nothing when the run fails.
-ExitCode run(const Options& options, HttpClient& client, Sink& out, std::ostream& err);
+// `clock` tells the time and waits (a fake one in tests).
+ExitCode run(const Options& options, HttpClient& client, Sink& out, std::ostream& err,
+             Clock& clock = real_clock());
 
 // Prints a usage error from parse_args the way run() prints its errors, and returns its code.
 ExitCode report(const Error& error, std::ostream& err);

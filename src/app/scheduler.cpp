@@ -107,10 +107,8 @@ class Batch {
     show("");
     if (!status) return status.error();
     std::vector<std::optional<Error>> errors;
-    for (auto& job : m_jobs) {
-      if (job.state != Job::State::kDone && !job.error) job.error = m_stop_error;
-      errors.push_back(job.error);
-    }
+    // After a stop only the job that failed has an error; the others were left unfinished.
+    for (auto& job : m_jobs) errors.push_back(job.error);
     return errors;
   }
 
@@ -166,6 +164,8 @@ class Batch {
   // shared hold ends), or the deadline.
   TimePoint next_event(TimePoint now) const {
     TimePoint next = m_settings.deadline;
+    // With every slot taken only an answer can change anything.
+    if (static_cast<int>(m_client.in_flight()) >= m_settings.concurrency) return next;
     for (std::size_t i = m_first_open; i < m_jobs.size(); ++i) {
       const Job& job = m_jobs[i];
       if (job.state == Job::State::kWaiting) {
@@ -249,10 +249,7 @@ class Batch {
     job.error = std::move(error);
     ++m_finished;
     ++m_failed;
-    if (m_policy.stop_on_failure) {
-      m_stopped = true;
-      m_stop_error = job.error;
-    }
+    if (m_policy.stop_on_failure) m_stopped = true;
     show_progress();
   }
 
@@ -315,7 +312,6 @@ class Batch {
   std::size_t m_failed = 0;
   TimePoint m_hold_until;
   bool m_stopped = false;
-  std::optional<Error> m_stop_error;
   std::string m_shown;
   std::string m_last_status;
   int m_retry_attempt = 0;

@@ -34,8 +34,8 @@ struct BatchPolicy {
 // Runs job i from `first[i]`, at most settings.concurrency requests in flight, retrying what is
 // worth it (Retry-After, else jittered backoff) up to settings.retries times per request. A 429
 // or 503 with Retry-After holds back every new request until the wait is over. Returns each job's
-// failure (nullopt when it succeeded); jobs never started after a stop are failed too. A signal
-// is an error of the whole batch.
+// failure (nullopt when it succeeded or, after a stop, was left unfinished). A signal is an error
+// of the whole batch.
 Result<std::vector<std::optional<Error>>> run_batch(HttpClient& client,
                                                     std::vector<HttpRequest> first,
                                                     const OnAnswer& on_answer,

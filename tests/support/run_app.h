@@ -35,7 +35,7 @@ inline Result<Options> parse_with_env(const std::vector<std::string>& args,
 
 // Parses and runs, as main() does, with `client` in place of the network.
 inline Outcome run_app(HttpClient& client, const std::vector<std::string>& args,
-                       std::map<std::string, std::string> env = {}) {
+                       std::map<std::string, std::string> env = {}, Clock& clock = real_clock()) {
   std::ostringstream err;
   auto options = parse_with_env(args, std::move(env));
   if (!options) {
@@ -43,7 +43,7 @@ inline Outcome run_app(HttpClient& client, const std::vector<std::string>& args,
     return {code, "", err.str()};
   }
   StringSink out;
-  const ExitCode code = run(*options, client, out, err);
+  const ExitCode code = run(*options, client, out, err, clock);
   return {code, out.str(), err.str()};
 }
 
