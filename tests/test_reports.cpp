@@ -154,7 +154,7 @@ TEST_CASE(
   CHECK(o.out.find("CUSTOMER 0") == std::string::npos);  // the list's name replaces the row's
 }
 
-TEST_CASE("--customers-from: comments, blank lines, duplicates; bad lines and empty lists") {
+TEST_CASE("customers from a file: comments, blank lines, duplicates; bad lines and empty lists") {
   const std::string path = "/tmp/pcusage-test-ids-" + std::to_string(getpid());
   {
     std::ofstream f(path);
