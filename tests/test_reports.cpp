@@ -133,8 +133,7 @@ TEST_CASE("per-customer rows come in the customers' order, id and name first") {
   CHECK(client.max_in_flight == 3);
 }
 
-TEST_CASE(
-    "--all-customers lists every page, names come from the list, at most --concurrency in flight") {
+TEST_CASE("all customers: every page listed, names from the list, --concurrency in flight") {
   FakeClock clock;
   FakeClient client(partner(20, 7, [](int) { return milliseconds(50); }), &clock);
   const auto start = clock.now();
