@@ -4,12 +4,16 @@
 // the loopback server.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include "core/signals.h"
@@ -371,4 +375,148 @@ TEST_CASE("report flags: usage errors before any request") {
     CHECK(o.err == "pcusage: error: " + message + "\n");
   }
   CHECK(client.sent.empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The built binary against a loopback Partner Center.
+
+namespace {
+
+// Answers every report of a partner with 3 customers, like the service.
+Reply partner_reply(const RecordedRequest& r) {
+  const std::string& t = r.target;
+  const auto has = [&t](const char* s) { return t.find(s) != std::string::npos; };
+  if (has("/v1/customers?")) {
+    return http_reply(200, R"({"totalCount":3,"items":[)" + customer_json(0) + "," +
+                               customer_json(1) + "," + customer_json(2) + "]}");
+  }
+  if (has("/analytics/licenses/usage") && has("/v1/customers/")) {
+    return http_reply(200, usage_rows(customer_of(t)));
+  }
+  if (has("/analytics/licenses/deployment") && has("/v1/customers/")) {
+    const int i = customer_of(t);
+    return http_reply(
+        200, R"({"items":[{"licensesDeployed":)" + std::to_string(5 + i) +
+                 R"(,"licensesSold":10,"deploymentPercent":0.5,"customerName":"CUSTOMER )" +
+                 std::to_string(i) + R"(","productName":"E5"}]})");
+  }
+  if (has("/v1/analytics/licenses/deployment")) {
+    return http_reply(
+        200,
+        R"({"items":[{"proratedDeploymentPercent":0.31,"licensesSold":1220,"serviceName":"o365"}]})");
+  }
+  if (has("/v1/analytics/licenses/usage")) {
+    return http_reply(
+        200, R"({"items":[{"proratedLicensesUsagePercent":0.5,"workloadName":"Exchange"}]})");
+  }
+  if (has("/analytics/commercial/")) {
+    const bool usage = has("/commercial/usage/");
+    return http_reply(
+        200,
+        std::string(
+            R"({"Value":[{"processedDateTime":"2026-11-01T00:00:00","workloadCode":"EXO","customerTenantId":")") +
+            customer_id(1) + R"(","customerName":"Customer 001",)" +
+            (usage ? R"("licensesActive":3,"licensesQualified":4)"
+                   : R"("licensesDeployed":3,"licensesSold":4)") +
+            R"(}],"@nextLink":null,"TotalCount":1})");
+  }
+  return http_reply(404, R"({"code":404,"description":"not found"})");
+}
+
+ProcessResult run_binary(std::vector<std::string> args, const std::string& input = "") {
+  args.insert(args.begin(), PCUSAGE_BINARY);
+  return run_process(args, {{"LANG", "C"}, {"NO_PROXY", "*"}, {"HOME", "/nonexistent"}}, input);
+}
+
+}  // namespace
+
+TEST_CASE("end to end: every report and the customer list in every format") {
+  LoopbackServer server([](const RecordedRequest& r, int) { return partner_reply(r); });
+  REQUIRE(server.port() != 0);
+  struct Case {
+    std::vector<std::string> args;
+    std::string csv_header;
+    std::string value;  // appears in every format
+  };
+  const std::vector<Case> cases = {
+      {{"usage"},
+       "workloadName,serviceName,channel,proratedLicensesUsagePercent,processedDateTime",
+       "Exchange"},
+      {{"deployment"},
+       "proratedDeploymentPercent,licensesSold,processedDateTime,serviceName,channel",
+       "1220"},
+      {{"customers"},
+       "id,companyProfile.companyName,companyProfile.domain,relationshipToPartner",
+       "Customer 002"},
+      {{"usage", "--all-customers"},
+       "customerId,customerName,workloadCode,workloadName,usagePercent,licensesActive,"
+       "licensesQualified,"
+       "productName,serviceCode,processedDateTime,serviceName,channel",
+       "Customer 001"},
+      {{"deployment", "--customer", customer_id(2)},
+       "customerId,customerName,licensesDeployed,licensesSold,deploymentPercent,productName,"
+       "serviceCode,"
+       "processedDateTime,serviceName,channel",
+       "CUSTOMER 2"},
+      {{"usage", "--commercial"},
+       "processedDateTime,workloadCode,workloadName,serviceCode,serviceName,channel,"
+       "customerTenantId,"
+       "customerName,productId,productName,licensesActive,licensesQualified",
+       "EXO"},
+      {{"deployment", "--commercial", "--customer", customer_id(1)},
+       "customerId,customerName,processedDateTime,workloadCode,workloadName,serviceCode,"
+       "serviceName,"
+       "channel,customerTenantId,productId,productName,licensesDeployed,licensesSold",
+       "EXO"},
+  };
+  for (const auto& c : cases) {
+    for (const char* format : {"table", "json", "ndjson", "csv", "tsv"}) {
+      auto args = c.args;
+      args.insert(args.end(), {"--base-url", server.url(), "--token", "tok", "-o", format});
+      INFO(c.args.front() << " " << format);
+      const auto r = run_binary(args);
+      INFO(r.err);
+      REQUIRE(r.status == 0);
+      CHECK(r.out.find(c.value) != std::string::npos);
+      if (std::string(format) == "csv") CHECK(r.out.substr(0, r.out.find('\n')) == c.csv_header);
+    }
+  }
+}
+
+TEST_CASE("end to end: customers' reports are in flight together over the real client") {
+  const std::string dir = "/tmp/pcusage-test-tls-" + std::to_string(getpid());
+  mkdir(dir.c_str(), 0700);
+  const TlsIdentity tls = make_self_signed_certificate(dir, "server");
+  REQUIRE_FALSE(tls.cert_file.empty());
+  for (const bool https : {false, true}) {
+    INFO((https ? "https" : "http"));
+    // Each answer waits until four requests have arrived (or 10 s): one at a time would stall.
+    std::mutex mutex;
+    std::condition_variable arrived;
+    int count = 0;
+    bool all_together = true;
+    const Handler handler = [&](const RecordedRequest& r, int) {
+      if (r.target.find("/v1/customers/") == std::string::npos) return partner_reply(r);
+      std::unique_lock<std::mutex> lock(mutex);
+      ++count;
+      arrived.notify_all();
+      if (!arrived.wait_for(lock, seconds(10), [&] { return count >= 4; })) all_together = false;
+      return partner_reply(r);
+    };
+    auto server = https ? std::make_unique<LoopbackServer>(handler, tls)
+                        : std::make_unique<LoopbackServer>(handler);
+    std::vector<std::string> args = {"--base-url", server->url(), "--token",       "tok",
+                                     "-o",         "csv",         "--concurrency", "4",
+                                     "--cacert",   tls.cert_file};
+    for (int i : {0, 1, 2, 3, 0, 4}) args.insert(args.end(), {"--customer", customer_id(i)});
+    const auto r = run_binary(args);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(all_together);
+    CHECK(count == 5);  // the duplicate is fetched once
+    CHECK(lines_of(r.out).size() == 11);
+  }
+  std::remove(tls.cert_file.c_str());
+  std::remove(tls.key_file.c_str());
+  rmdir(dir.c_str());
 }

@@ -220,6 +220,17 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
     if (customers_from.empty()) return usage("--customers-from: give a file path, or - for stdin");
     o.customers_from = customers_from;
   }
+  if (o_input->count() > 0 &&
+      (o.commercial || !o.customers.empty() || o_customers_from->count() > 0 || o.all_customers ||
+       o.command == Command::kCustomers)) {
+    return usage(
+        "--input formats a saved response; it takes no customer, list or --commercial flag");
+  }
+  if (customers_from == "-" && (token_file == "-" || input == "-")) {
+    return usage("--customers-from - and " +
+                 std::string(token_file == "-" ? "--token-file" : "--input") +
+                 " - cannot both read stdin");
+  }
   if (o.all_customers && (!o.customers.empty() || o.customers_from)) {
     return usage("--all-customers: give it alone, without --customer or --customers-from");
   }

@@ -564,8 +564,9 @@ std::optional<TransportError> CurlClient::prepare(Exchange& exchange) {
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, kReceiveBufferBytes);
 
-  // Wait for a multiplexed HTTP/2 stream on an existing connection rather than open another one.
-  curl_easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
+  // Over TLS, ALPN tells within the handshake whether a connection multiplexes: wait for that
+  // rather than open another one. Plain HTTP would tell only with the first answer.
+  if (request.url.rfind("https://", 0) == 0) curl_easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
   return std::nullopt;
 }
 
