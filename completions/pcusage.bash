@@ -24,13 +24,16 @@ _pcusage() {
   local opts='--token --token-file --token-command --refresh-token-file --tenant --client-id
     --client-secret-file --authority --base-url --locale --correlation-id --input --timeout
     --connect-timeout --retries --max-pages --max-response-bytes --cacert -o --output --columns
-    --no-header --sort --csv-allow-formulas --output-file -v --verbose --version -h --help'
+    --no-header --sort --csv-allow-formulas --output-file --customer --customers-from
+    --all-customers --concurrency --keep-going --commercial --filter --groupby --top --skip -v
+    --verbose --version -h --help'
+  local commands='usage deployment customers'
   local formats='table json ndjson csv tsv'
   local fields='workloadName serviceName channel proratedLicensesUsagePercent processedDateTime
     attributes.objectType'
 
   case $prev in
-    --token-file | --input)
+    --token-file | --input | --customers-from)
       # A file, or '-' for stdin.
       _pcusage_files "$cur"
       [[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
@@ -66,7 +69,8 @@ _pcusage() {
       return
       ;;
     --token | --tenant | --client-id | --authority | --base-url | --locale | --correlation-id | \
-      --timeout | --connect-timeout | --retries | --max-pages | --max-response-bytes)
+      --timeout | --connect-timeout | --retries | --max-pages | --max-response-bytes | \
+      --customer | --concurrency | --filter | --groupby | --top | --skip)
       # A value only the user knows.
       return
       ;;
@@ -74,6 +78,8 @@ _pcusage() {
 
   if [[ $cur == -* ]]; then
     mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+  elif [[ $COMP_CWORD -eq 1 ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
   fi
 }
 

@@ -24,6 +24,11 @@ function __pcusage_sort
     end
 end
 
+# Commands
+complete -c pcusage -n __fish_use_subcommand -a usage -d 'License usage (the default)'
+complete -c pcusage -n __fish_use_subcommand -a deployment -d 'License deployment'
+complete -c pcusage -n __fish_use_subcommand -a customers -d 'The customer list'
+
 # Authentication
 complete -c pcusage -l token -x -d 'Bearer token (visible in ps)'
 complete -c pcusage -l token-file -r -F -d 'Read the token from a file (- for stdin)'
@@ -45,6 +50,18 @@ complete -c pcusage -l retries -x -d 'Retries of 408, 429, 5xx and network failu
 complete -c pcusage -l max-pages -x -d 'Follow at most N pages'
 complete -c pcusage -l max-response-bytes -x -d 'Largest body accepted (K, M, G suffixes)'
 complete -c pcusage -l cacert -r -F -d 'Trust the CA certificates in a PEM file'
+
+# Customers and reports
+complete -c pcusage -l customer -x -d "One customer's report (a tenant GUID)"
+complete -c pcusage -l customers-from -r -F -d 'Customer ids one per line (- for stdin)'
+complete -c pcusage -l all-customers -d "Every customer's report"
+complete -c pcusage -l concurrency -x -d 'Requests in flight at once'
+complete -c pcusage -l keep-going -d 'Print the customers that succeeded, exit 8 if any failed'
+complete -c pcusage -l commercial -d 'The commercial analytics endpoints'
+complete -c pcusage -l filter -x -d 'Commercial filter expression'
+complete -c pcusage -l groupby -x -d 'Commercial grouping fields'
+complete -c pcusage -l top -x -d 'Commercial rows per page'
+complete -c pcusage -l skip -x -d 'Commercial rows to skip'
 
 # Output
 complete -c pcusage -s o -l output -x -a 'table json ndjson csv tsv' -d 'Output format'

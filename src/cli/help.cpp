@@ -7,9 +7,13 @@ std::string help_text() {
   // the parser knows appears here.
   return R"(pcusage - Partner Center license usage insights as table, JSON, NDJSON, CSV, TSV
 
-Usage: pcusage [OPTIONS]
+Usage: pcusage [COMMAND] [OPTIONS]
 
-Fetches GET {base-url}/v1/analytics/licenses/usage and prints the items.
+Commands:
+  usage         license usage (the default): partner-wide, or per customer with
+                --customer, --customers-from or --all-customers
+  deployment    license deployment, partner-wide or per customer
+  customers     the customer list (id, company name, domain, relationship)
 
 Authentication (at most one of the first four; without them PCUSAGE_TOKEN,
 then PCUSAGE_REFRESH_TOKEN_FILE):
@@ -33,13 +37,28 @@ Request:
   --locale LOCALE          X-Locale header [en-US] (env PCUSAGE_LOCALE)
   --correlation-id GUID    MS-CorrelationId [a new random UUID]
   --input PATH             format a saved response ('-' for stdin); no request
-  --timeout SECONDS        bound on the whole run, retries included [120]
+  --timeout SECONDS        bound on the whole run, retries included [120;
+                           1800 for a run over customers]
   --connect-timeout SECS   bound on each connection attempt [10]
   --retries N              retries of 408, 429, 5xx and network failures [3]
   --max-pages N            follow at most N pages of links.next [1000]
   --max-response-bytes N   largest body accepted, after decompression
                            [268435456]; suffixes K, M, G allowed
   --cacert FILE            trust the CA certificates in FILE (PEM)
+
+Customers and reports (usage, deployment):
+  --customer ID            one customer's report (a tenant GUID); repeatable
+  --customers-from PATH    customer ids one per line ('-' for stdin); blank
+                           lines and # comments skipped
+  --all-customers          list every customer, then fetch each one's report
+  --concurrency N          requests in flight at once, 1 to 64 [8]
+  --keep-going             print the customers that succeeded; exit 8 if any
+                           failed (default: all or nothing)
+  --commercial             the commercial analytics endpoints
+  --filter EXPR            commercial filter, e.g. "channel eq 'Reseller'"
+  --groupby FIELDS         commercial grouping fields, comma-separated
+  --top N                  commercial rows per page, 1 to 10000
+  --skip N                 commercial rows to skip
 
 Output:
   -o, --output FORMAT      table, json, ndjson, csv or tsv [table]
@@ -58,6 +77,9 @@ Diagnostics:
 
 Examples:
   pcusage --token-file ~/.pcusage/token
+  pcusage usage --all-customers -o csv --output-file usage.csv
+  pcusage customers -o ndjson | jq -r .id |
+    pcusage deployment --customers-from -
   pcusage -o csv --sort proratedLicensesUsagePercent:desc > usage.csv
   pcusage --input saved.json -o ndjson | jq -r .workloadName
 
@@ -69,6 +91,7 @@ Exit codes:
      (401, 403)       141  stdout pipe closed (SIGPIPE)
   4  request refused  143  terminated (SIGTERM)
      (other 4xx, 3xx)
+  8  partial result (--keep-going: some customers failed)
 )";
 }
 
