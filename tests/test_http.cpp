@@ -477,15 +477,16 @@ TEST_CASE("a transfer that goes silent is kStalled", "[http]") {
 TEST_CASE("a slow but steady body is not a stall", "[http]") {
   LoopbackServer server([](const RecordedRequest&, int) {
     Reply reply;
-    // 2.4 s in all, more than stall_time, but never a second without data.
-    reply.chunks = {{milliseconds(0), head_only(200, "Content-Length: 80\r\n")}};
-    for (int i = 0; i < 8; ++i) reply.chunks.push_back({milliseconds(300), "xxxxxxxxxx"});
+    // 2.5 s in all, more than stall_time, but never more than an eighth of it without data (a
+    // generous margin: a loaded machine may delay a chunk).
+    reply.chunks = {{milliseconds(0), head_only(200, "Content-Length: 100\r\n")}};
+    for (int i = 0; i < 10; ++i) reply.chunks.push_back({milliseconds(250), "xxxxxxxxxx"});
     return reply;
   });
   REQUIRE(server.port() != 0);
   HttpRequest request = loopback_request(server.url());
-  request.stall_time = seconds(1);
-  CHECK(response_of(make_curl_client()->send(request)).body == std::string(80, 'x'));
+  request.stall_time = seconds(2);
+  CHECK(response_of(make_curl_client()->send(request)).body == std::string(100, 'x'));
 }
 
 TEST_CASE("a body over max_body_bytes is kTooLarge", "[http]") {
