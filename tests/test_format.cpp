@@ -16,9 +16,9 @@
 #include <thread>
 #include <vector>
 
+#include "core/sink.h"
 #include "format/cell_text.h"
 #include "format/format.h"
-#include "format/sink.h"
 #include "format/width.h"
 #include "model/columns.h"
 #include "model/parser.h"

@@ -11,6 +11,7 @@
 #include "core/signals.h"
 #include "core/uuid.h"
 #include "core/version.h"
+#include "format/format.h"
 #include "model/parser.h"
 #include "model/sort.h"
 

@@ -6,7 +6,7 @@
 #include "cli/options.h"
 #include "core/clock.h"
 #include "core/result.h"
-#include "format/sink.h"
+#include "core/sink.h"
 #include "http/http_client.h"
 
 namespace pcusage {

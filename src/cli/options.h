@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/url.h"
-#include "format/format.h"
+#include "format/format_kind.h"
 
 namespace pcusage {
 

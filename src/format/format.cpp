@@ -2,15 +2,6 @@
 
 namespace pcusage {
 
-std::optional<Format> parse_format(std::string_view name) {
-  if (name == "table") return Format::kTable;
-  if (name == "json") return Format::kJson;
-  if (name == "ndjson") return Format::kNdjson;
-  if (name == "csv") return Format::kCsv;
-  if (name == "tsv") return Format::kTsv;
-  return std::nullopt;
-}
-
 void write_output(const Dataset& data, const FormatOptions& options, Sink& out) {
   switch (options.format) {
     case Format::kTable:

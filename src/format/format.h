@@ -1,22 +1,15 @@
 // The output formats and the one entry point that writes a Dataset in any of them.
 #pragma once
 
-#include <optional>
-#include <string_view>
 #include <vector>
 
-#include "format/sink.h"
+#include "core/sink.h"
+#include "format/format_kind.h"
 #include "model/columns.h"
 #include "model/dataset.h"
 #include "model/json_writer.h"
 
 namespace pcusage {
-
-// An output format (-o).
-enum class Format { kTable, kJson, kNdjson, kCsv, kTsv };
-
-// Parses a format name (`table`, `json`, `ndjson`, `csv`, `tsv`).
-std::optional<Format> parse_format(std::string_view name);
 
 // How to write: the format, the columns (table/csv/tsv), the header row and the formula guard.
 struct FormatOptions {
@@ -35,8 +28,5 @@ void write_ndjson(const Dataset& data, Sink& out);
 void write_csv(const Dataset& data, const FormatOptions& options, Sink& out);
 void write_tsv(const Dataset& data, const FormatOptions& options, Sink& out);
 void write_table(const Dataset& data, const FormatOptions& options, Sink& out);
-
-// Writes the value rooted at node index `root` as compact JSON (iterative, any depth).
-void write_compact_json(const Dataset& data, std::uint32_t root, Sink& out);
 
 }  // namespace pcusage

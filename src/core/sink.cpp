@@ -1,4 +1,4 @@
-#include "format/sink.h"
+#include "core/sink.h"
 
 #include <errno.h>
 #include <poll.h>

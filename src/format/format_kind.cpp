@@ -1,0 +1,14 @@
+#include "format/format_kind.h"
+
+namespace pcusage {
+
+std::optional<Format> parse_format(std::string_view name) {
+  if (name == "table") return Format::kTable;
+  if (name == "json") return Format::kJson;
+  if (name == "ndjson") return Format::kNdjson;
+  if (name == "csv") return Format::kCsv;
+  if (name == "tsv") return Format::kTsv;
+  return std::nullopt;
+}
+
+}  // namespace pcusage
