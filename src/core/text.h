@@ -24,7 +24,15 @@ bool is_language_tag(std::string_view s);
 // True when `s` is a GUID in 8-4-4-4-12 hex form.
 bool is_guid(std::string_view s);
 
+// `c` in ASCII lower case; other bytes unchanged.
+constexpr char to_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 // ASCII lower-case copy.
 std::string to_lower(std::string_view s);
+
+// True when `a` and `b` are equal ignoring ASCII case (header names, schemes, methods): no locale.
+bool iequals(std::string_view a, std::string_view b);
 
 }  // namespace pcusage
