@@ -18,6 +18,7 @@
 #include "core/signals.h"
 #include "core/text.h"
 #include "support/fake_client.h"
+#include "support/helpers.h"
 #include "support/run_app.h"
 
 using namespace pcusage;
@@ -25,6 +26,7 @@ using pcusage::test::FakeClient;
 using pcusage::test::Outcome;
 using pcusage::test::response;
 using pcusage::test::run_app;
+using pcusage::test::slurp;
 
 namespace {
 
@@ -38,11 +40,6 @@ const char* kSeedCsv =
     "Exchange,o365,reseller,0.0,2017-03-09T00:00:00+00:00\n"
     "SharePoint,crm,reseller,0.5,2017-03-10T00:00:00+00:00\n";
 
-Outcome run_with(FakeClient& client, std::vector<std::string> args,
-                 std::map<std::string, std::string> env = {}) {
-  return run_app(client, args, std::move(env));
-}
-
 // The common case: a token and a loopback base URL.
 std::vector<std::string> with_token(std::vector<std::string> extra) {
   std::vector<std::string> args{"--token", "s3cret-token", "--base-url", "http://127.0.0.1:9/pc/"};
@@ -51,46 +48,19 @@ std::vector<std::string> with_token(std::vector<std::string> extra) {
 }
 
 void require_failure(const Outcome& o, ExitCode code, const std::string& fragment) {
-  INFO(o.err);
-  CHECK(o.code == code);
-  CHECK(o.out.empty());
-  CHECK(o.err.rfind("pcusage: error: ", 0) == 0);
-  CHECK(o.err.find('\n') == o.err.size() - 1);
-  CHECK(o.err.find(fragment) != std::string::npos);
-  CHECK(o.err.find("s3cret-token") == std::string::npos);
+  test::require_failure(o, code, fragment, "s3cret-token");
 }
 
 HeaderList ids() { return {{"MS-CorrelationId", "cid-1"}, {"MS-RequestId", "rid-1"}}; }
 
-std::string temp_dir() {
-  char dir[] = "/tmp/pcusage-app-XXXXXX";
-  REQUIRE(mkdtemp(dir) != nullptr);
-  return dir;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-std::size_t count_files(const std::string& dir) {
-  std::size_t n = 0;
-  std::string cmd = "ls -A " + dir + " | wc -l";
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    if (fscanf(p, "%zu", &n) != 1) n = 0;
-    pclose(p);
-  }
-  return n;
-}
+std::size_t count_files(const std::string& dir) { return test::entries_of(dir).size(); }
 
 }  // namespace
 
 TEST_CASE("the request: path, headers, limits") {
   FakeClient client({response(200, kSeed)});
-  auto o = run_with(client, with_token({"-o", "csv", "--locale", "fr-FR", "--timeout", "30",
-                                        "--connect-timeout", "4", "--max-response-bytes", "1M"}));
+  auto o = run_app(client, with_token({"-o", "csv", "--locale", "fr-FR", "--timeout", "30",
+                                       "--connect-timeout", "4", "--max-response-bytes", "1M"}));
   CHECK(o.code == ExitCode::kOk);
   CHECK(o.out == kSeedCsv);
   CHECK(o.err.empty());
@@ -116,61 +86,62 @@ TEST_CASE("the request: path, headers, limits") {
 
 TEST_CASE("correlation id: given, or random per run") {
   FakeClient a({response(200, kSeed)}), b({response(200, kSeed)});
-  run_with(a, with_token({"--correlation-id", "0b9f6a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"}));
+  run_app(a, with_token({"--correlation-id", "0b9f6a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"}));
   CHECK(find_header(a.sent[0].headers, "MS-CorrelationId") ==
         "0b9f6a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b");
-  run_with(b, with_token({}));
+  run_app(b, with_token({}));
   FakeClient c({response(200, kSeed)});
-  run_with(c, with_token({}));
+  run_app(c, with_token({}));
   CHECK(find_header(b.sent[0].headers, "MS-CorrelationId") !=
         find_header(c.sent[0].headers, "MS-CorrelationId"));
 }
 
 TEST_CASE("https base URL does not allow plain http") {
   FakeClient client({response(200, kSeed)});
-  run_with(client, {"--token", "t", "--base-url", "https://h.example"});
+  run_app(client, {"--token", "t", "--base-url", "https://h.example"});
   REQUIRE(client.sent.size() == 1);
   CHECK_FALSE(client.sent[0].allow_http);
   CHECK(client.sent[0].url == "https://h.example/v1/analytics/licenses/usage");
 }
 
 TEST_CASE("token sources") {
-  const std::string dir = temp_dir();
+  const test::TempDir scratch("pcusage-app");
+  const std::string& dir = scratch.path;
   const std::string file = dir + "/token";
   std::ofstream(file) << "  file-token \n\n";
   SECTION("--token-file, trimmed") {
     FakeClient client({response(200, kSeed)});
-    auto o = run_with(client, {"--token-file", file, "--base-url", "http://localhost:1"});
+    auto o = run_app(client, {"--token-file", file, "--base-url", "http://localhost:1"});
     CHECK(o.code == ExitCode::kOk);
     CHECK(find_header(client.sent[0].headers, "Authorization") == "Bearer file-token");
   }
   SECTION("PCUSAGE_TOKEN, trimmed; a flag wins silently") {
     FakeClient client({response(200, kSeed), response(200, kSeed)});
     auto o =
-        run_with(client, {"--base-url", "http://localhost:1"}, {{"PCUSAGE_TOKEN", " env-token\n"}});
+        run_app(client, {"--base-url", "http://localhost:1"}, {{"PCUSAGE_TOKEN", " env-token\n"}});
     CHECK(o.code == ExitCode::kOk);
     CHECK(find_header(client.sent[0].headers, "Authorization") == "Bearer env-token");
-    o = run_with(client, {"--token", "flag", "--base-url", "http://localhost:1"},
-                 {{"PCUSAGE_TOKEN", "env"}});
+    o = run_app(client, {"--token", "flag", "--base-url", "http://localhost:1"},
+                {{"PCUSAGE_TOKEN", "env"}});
     CHECK(o.err.empty());
     CHECK(find_header(client.sent[1].headers, "Authorization") == "Bearer flag");
   }
   SECTION("two explicit sources") {
     FakeClient client;
-    auto o = run_with(client, {"--token", "a", "--token-file", file});
+    auto o = run_app(client, {"--token", "a", "--token-file", file});
     require_failure(o, ExitCode::kUsage, "only one token source");
     CHECK(client.sent.empty());
   }
   SECTION("no token at all") {
     FakeClient client;
-    auto o = run_with(client, {});
+    auto o = run_app(client, {});
     require_failure(o, ExitCode::kUsage, "no token: give one with --token-file");
     CHECK(client.sent.empty());
   }
   SECTION("empty, or with characters that could inject headers") {
     for (const char* bad : {"   ", "a\r\nX-Evil: 1", "tök", "a b"}) {
       FakeClient client;
-      auto o = run_with(client, {"--token", bad});
+      auto o = run_app(client, {"--token", bad});
       INFO(bad);
       CHECK(o.code == ExitCode::kUsage);
       CHECK(o.out.empty());
@@ -178,12 +149,12 @@ TEST_CASE("token sources") {
     }
     std::ofstream(file) << "\n";
     FakeClient client;
-    require_failure(run_with(client, {"--token-file", file}), ExitCode::kUsage,
+    require_failure(run_app(client, {"--token-file", file}), ExitCode::kUsage,
                     "the token is empty");
   }
   SECTION("unreadable token file") {
     FakeClient client;
-    require_failure(run_with(client, {"--token-file", dir + "/missing"}), ExitCode::kUsage,
+    require_failure(run_app(client, {"--token-file", dir + "/missing"}), ExitCode::kUsage,
                     "--token-file: cannot read");
   }
   std::remove(file.c_str());
@@ -221,14 +192,14 @@ TEST_CASE("HTTP errors map to exit codes with the service's details") {
   for (const auto& c : cases) {
     INFO(c.status);
     FakeClient client({response(c.status, c.body, ids())});
-    auto o = run_with(client, with_token({"--retries", "0"}));
+    auto o = run_app(client, with_token({"--retries", "0"}));
     require_failure(o, c.code, c.fragment);
   }
 }
 
 TEST_CASE("a redirect is not followed") {
   FakeClient client({response(302, "", {{"Location", "https://elsewhere.example/steal"}})});
-  auto o = run_with(client, with_token({}));
+  auto o = run_app(client, with_token({}));
   require_failure(o, ExitCode::kRefused,
                   "HTTP 302 Found: redirect to https://elsewhere.example/steal not followed");
   CHECK(client.sent.size() == 1);
@@ -248,7 +219,7 @@ TEST_CASE("transport failures") {
            {TransportFailure::kTooLarge, ExitCode::kInvalid, "request failed: refused"},
        }) {
     FakeClient client({TransportError{c.kind, "refused", false}});
-    auto o = run_with(client, with_token({"--retries", "0"}));
+    auto o = run_app(client, with_token({"--retries", "0"}));
     require_failure(o, c.code, c.fragment);
   }
 }
@@ -258,7 +229,7 @@ TEST_CASE("invalid responses exit 7") {
                            R"({"totalCount": 5, "items": [{"workloadName": "Exch)"}) {
     INFO(body);
     FakeClient client({response(200, body)});
-    require_failure(run_with(client, with_token({})), ExitCode::kInvalid, "invalid response");
+    require_failure(run_app(client, with_token({})), ExitCode::kInvalid, "invalid response");
   }
 }
 
@@ -266,7 +237,7 @@ TEST_CASE("retries: statuses, request ids, quiet success") {
   SECTION("500, 500, 200: three request ids, one correlation id, silent") {
     HeaderList now = {{"Retry-After", "0"}};
     FakeClient client({response(500, "", now), response(503, "", now), response(200, kSeed)});
-    auto o = run_with(client, with_token({"-o", "csv"}));
+    auto o = run_app(client, with_token({"-o", "csv"}));
     CHECK(o.code == ExitCode::kOk);
     CHECK(o.out == kSeedCsv);
     CHECK(o.err.empty());
@@ -283,7 +254,7 @@ TEST_CASE("retries: statuses, request ids, quiet success") {
     FakeClient client(
         {TransportError{TransportFailure::kConnect, "refused", false}, response(200, kSeed)});
     auto start = std::chrono::steady_clock::now();
-    auto o = run_with(client, with_token({}));
+    auto o = run_app(client, with_token({}));
     CHECK(o.code == ExitCode::kOk);
     REQUIRE(client.sent.size() == 2);
     CHECK(find_header(client.sent[0].headers, "MS-RequestId") ==
@@ -294,7 +265,7 @@ TEST_CASE("retries: statuses, request ids, quiet success") {
   SECTION("never other statuses, and not 501") {
     for (long status : {400L, 401L, 403L, 404L, 501L}) {
       FakeClient client({response(status, ""), response(200, kSeed)});
-      auto o = run_with(client, with_token({}));
+      auto o = run_app(client, with_token({}));
       CHECK(o.code != ExitCode::kOk);
       CHECK(client.sent.size() == 1);
     }
@@ -303,21 +274,21 @@ TEST_CASE("retries: statuses, request ids, quiet success") {
     std::vector<HttpResult> script(
         5, response(503, R"({"code":503,"description":"down"})", {{"Retry-After", "0"}}));
     FakeClient client(script);
-    auto o = run_with(client, with_token({"--retries", "2"}));
+    auto o = run_app(client, with_token({"--retries", "2"}));
     require_failure(o, ExitCode::kUnavailable, "HTTP 503 Service Unavailable: 503: down");
     CHECK(client.sent.size() == 3);
   }
   SECTION("a Retry-After past the deadline fails at once") {
     FakeClient client({response(429, "", {{"Retry-After", "57"}}), response(200, kSeed)});
     auto start = std::chrono::steady_clock::now();
-    auto o = run_with(client, with_token({"--timeout", "5"}));
+    auto o = run_app(client, with_token({"--timeout", "5"}));
     require_failure(o, ExitCode::kUnavailable, "HTTP 429");
     CHECK(client.sent.size() == 1);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
   }
   SECTION("-v shows every attempt and wait") {
     FakeClient client({response(429, "", {{"Retry-After", "0"}}), response(200, kSeed)});
-    auto o = run_with(client, with_token({"-v"}));
+    auto o = run_app(client, with_token({"-v"}));
     CHECK(o.code == ExitCode::kOk);
     CHECK(o.err.find("(attempt 1)") != std::string::npos);
     CHECK(o.err.find("(attempt 2)") != std::string::npos);
@@ -326,7 +297,7 @@ TEST_CASE("retries: statuses, request ids, quiet success") {
   SECTION("a deadline reached in a transfer is not retried") {
     FakeClient client(
         {TransportError{TransportFailure::kDeadline, "timed out", false}, response(200, kSeed)});
-    auto o = run_with(client, with_token({"--timeout", "3"}));
+    auto o = run_app(client, with_token({"--timeout", "3"}));
     require_failure(o, ExitCode::kNetwork, "the --timeout of 3 s passed");
     CHECK(client.sent.size() == 1);
   }
@@ -354,7 +325,7 @@ TEST_CASE("paging") {
   const std::string page2 = R"({"items":[{"workloadName":"B"},{"workloadName":"C"}]})";
   SECTION("pages are merged; only the continuation token travels") {
     FakeClient client({response(200, page1), response(200, page2)});
-    auto o = run_with(client, with_token({"-o", "csv", "--columns", "workloadName"}));
+    auto o = run_app(client, with_token({"-o", "csv", "--columns", "workloadName"}));
     CHECK(o.code == ExitCode::kOk);
     CHECK(o.out == "workloadName\nA\nB\nC\n");
     CHECK(o.err.empty());
@@ -368,7 +339,7 @@ TEST_CASE("paging") {
     const std::string p1 =
         R"({"items":[],"links":{"next":{"uri":"http://127.0.0.1:9/pc/v1/x?p=2"}}})";
     FakeClient client({response(200, p1), response(200, page2)});
-    auto o = run_with(client, with_token({"-o", "ndjson"}));
+    auto o = run_app(client, with_token({"-o", "ndjson"}));
     CHECK(o.code == ExitCode::kOk);
     CHECK(client.sent[1].url == "http://127.0.0.1:9/pc/v1/x?p=2");
   }
@@ -378,7 +349,7 @@ TEST_CASE("paging") {
       const std::string p1 =
           std::string(R"({"items":[],"links":{"next":{"uri":")") + uri + R"("}}})";
       FakeClient client({response(200, p1), response(200, page2)});
-      require_failure(run_with(client, with_token({})), ExitCode::kInvalid, "another host");
+      require_failure(run_app(client, with_token({})), ExitCode::kInvalid, "another host");
       CHECK(client.sent.size() == 1);
     }
   }
@@ -386,30 +357,32 @@ TEST_CASE("paging") {
     const std::string p =
         R"({"items":[{"a":1}],"links":{"next":{"uri":"/v1/x","headers":[{"key":"MS-ContinuationToken","value":"t"}]}}})";
     FakeClient client({response(200, p), response(200, p), response(200, p)});
-    require_failure(run_with(client, with_token({})), ExitCode::kInvalid, "loops");
+    require_failure(run_app(client, with_token({})), ExitCode::kInvalid, "loops");
     CHECK(client.sent.size() == 2);
   }
   SECTION("more than --max-pages is an invalid response") {
     std::vector<HttpResult> script;
     for (int i = 0; i < 5; ++i) {
-      script.emplace_back(std::in_place_type<HttpResponse>,
-                          response(200,
-                                   R"({"items":[],"links":{"next":{"uri":"/v1/x","headers":[{"key":"MS-ContinuationToken","value":"t)" +
-                                       std::to_string(i) + R"("}]}}})"));
+      script.emplace_back(
+          std::in_place_type<HttpResponse>,
+          response(
+              200,
+              R"({"items":[],"links":{"next":{"uri":"/v1/x","headers":[{"key":"MS-ContinuationToken","value":"t)" +
+                  std::to_string(i) + R"("}]}}})"));
     }
     FakeClient client(script);
-    require_failure(run_with(client, with_token({"--max-pages", "3"})), ExitCode::kInvalid,
+    require_failure(run_app(client, with_token({"--max-pages", "3"})), ExitCode::kInvalid,
                     "more than --max-pages 3");
     CHECK(client.sent.size() == 3);
   }
   SECTION("only GET links") {
     FakeClient client(
         {response(200, R"({"items":[],"links":{"next":{"uri":"/v1/x","method":"POST"}}})")});
-    require_failure(run_with(client, with_token({})), ExitCode::kInvalid, "only GET");
+    require_failure(run_app(client, with_token({})), ExitCode::kInvalid, "only GET");
   }
   SECTION("a totalCount that differs is a warning") {
     FakeClient client({response(200, R"({"totalCount":9,"items":[{"a":1}]})")});
-    auto o = run_with(client, with_token({"-o", "ndjson"}));
+    auto o = run_app(client, with_token({"-o", "ndjson"}));
     CHECK(o.code == ExitCode::kOk);
     CHECK(o.out == "{\"a\":1}\n");
     CHECK(o.err == "pcusage: warning: the response announced totalCount 9 but 1 items arrived\n");
@@ -418,7 +391,7 @@ TEST_CASE("paging") {
 
 TEST_CASE("option -v traces without secrets") {
   FakeClient client({response(200, kSeed, ids())});
-  auto o = run_with(client, with_token({"-v", "-o", "json"}));
+  auto o = run_app(client, with_token({"-v", "-o", "json"}));
   CHECK(o.code == ExitCode::kOk);
   CHECK(o.err.find("* GET http://127.0.0.1:9/pc/v1/analytics/licenses/usage (attempt 1)") !=
         std::string::npos);
@@ -431,18 +404,19 @@ TEST_CASE("option -v traces without secrets") {
 }
 
 TEST_CASE("option --input formats a saved response without a token or request") {
-  const std::string dir = temp_dir();
+  const test::TempDir scratch("pcusage-app");
+  const std::string& dir = scratch.path;
   const std::string file = dir + "/saved.json";
   std::ofstream(file) << kSeed;
   FakeClient client;
-  auto o = run_with(client, {"--input", file, "-o", "csv"});
+  auto o = run_app(client, {"--input", file, "-o", "csv"});
   CHECK(o.code == ExitCode::kOk);
   CHECK(o.out == kSeedCsv);
   CHECK(client.sent.empty());
-  require_failure(run_with(client, {"--input", dir + "/nope.json"}), ExitCode::kUsage,
+  require_failure(run_app(client, {"--input", dir + "/nope.json"}), ExitCode::kUsage,
                   "--input: cannot read");
-  require_failure(run_with(client, {"--input", dir}), ExitCode::kUsage, "directory");
-  require_failure(run_with(client, {"--input", file, "--max-response-bytes", "10"}),
+  require_failure(run_app(client, {"--input", dir}), ExitCode::kUsage, "directory");
+  require_failure(run_app(client, {"--input", file, "--max-response-bytes", "10"}),
                   ExitCode::kInvalid, "--max-response-bytes");
   std::remove(file.c_str());
   rmdir(dir.c_str());
@@ -450,32 +424,33 @@ TEST_CASE("option --input formats a saved response without a token or request") 
 
 TEST_CASE("fields named in --columns or --sort must exist") {
   FakeClient client({response(200, kSeed), response(200, kSeed), response(200, R"({"items":[]})")});
-  auto o = run_with(client, with_token({"--columns", "workloadName,nope"}));
+  auto o = run_app(client, with_token({"--columns", "workloadName,nope"}));
   require_failure(o, ExitCode::kUsage, "no field \"nope\"");
   CHECK(o.err.find("attributes.objectType") != std::string::npos);
-  o = run_with(client, with_token({"--sort", "nope:desc"}));
+  o = run_app(client, with_token({"--sort", "nope:desc"}));
   require_failure(o, ExitCode::kUsage, "--sort");
   // An empty result has no fields to check against.
-  o = run_with(client, with_token({"--columns", "nope", "-o", "csv"}));
+  o = run_app(client, with_token({"--columns", "nope", "-o", "csv"}));
   CHECK(o.code == ExitCode::kOk);
   CHECK(o.out == "nope\n");
 }
 
 TEST_CASE("option --sort orders the rows") {
   FakeClient client({response(200, kSeed)});
-  auto o = run_with(client, with_token({"-o", "csv", "--columns", "workloadName", "--sort",
-                                        "proratedLicensesUsagePercent:desc", "--no-header"}));
+  auto o = run_app(client, with_token({"-o", "csv", "--columns", "workloadName", "--sort",
+                                       "proratedLicensesUsagePercent:desc", "--no-header"}));
   CHECK(o.code == ExitCode::kOk);
   CHECK(o.out == "SharePoint\nExchange\n");
 }
 
 TEST_CASE("option --output-file replaces the file atomically") {
-  const std::string dir = temp_dir();
+  const test::TempDir scratch("pcusage-app");
+  const std::string& dir = scratch.path;
   const std::string path = dir + "/report.csv";
   SECTION("success writes the file, nothing on stdout, mode of a new file from the umask") {
     FakeClient client({response(200, kSeed)});
     const mode_t old = umask(027);
-    auto o = run_with(client, with_token({"-o", "csv", "--output-file", path}));
+    auto o = run_app(client, with_token({"-o", "csv", "--output-file", path}));
     umask(old);
     CHECK(o.code == ExitCode::kOk);
     CHECK(o.out.empty());
@@ -489,11 +464,11 @@ TEST_CASE("option --output-file replaces the file atomically") {
     std::ofstream(path) << "old";
     chmod(path.c_str(), 0604);
     FakeClient client({response(404, ""), response(200, kSeed)});
-    auto o = run_with(client, with_token({"-o", "csv", "--output-file", path}));
+    auto o = run_app(client, with_token({"-o", "csv", "--output-file", path}));
     CHECK(o.code == ExitCode::kRefused);
     CHECK(slurp(path) == "old");
     CHECK(count_files(dir) == 1);
-    o = run_with(client, with_token({"-o", "csv", "--output-file", path}));
+    o = run_app(client, with_token({"-o", "csv", "--output-file", path}));
     CHECK(o.code == ExitCode::kOk);
     CHECK(slurp(path) == kSeedCsv);
     struct stat st = {};
@@ -503,7 +478,7 @@ TEST_CASE("option --output-file replaces the file atomically") {
   }
   SECTION("a usage error found after the fetch leaves no file") {
     FakeClient client({response(200, kSeed)});
-    auto o = run_with(client, with_token({"--columns", "nope", "--output-file", path}));
+    auto o = run_app(client, with_token({"--columns", "nope", "--output-file", path}));
     CHECK(o.code == ExitCode::kUsage);
     CHECK(count_files(dir) == 0);
   }
@@ -518,18 +493,20 @@ class SignalledClient : public FakeClient {
       : FakeClient(
             [signal](const HttpRequest&) {
               raise_interrupt(signal);
-              return test::Answer{TransportError{TransportFailure::kInterrupted, "interrupted", false}};
+              return test::Answer{
+                  TransportError{TransportFailure::kInterrupted, "interrupted", false}};
             },
             nullptr) {}
 };
 
 TEST_CASE("SIGINT and SIGTERM end the run with 130 and 143") {
-  const std::string dir = temp_dir();
+  const test::TempDir scratch("pcusage-app");
+  const std::string& dir = scratch.path;
   const std::string path = dir + "/out.csv";
   for (auto [sig, code] :
        {std::pair{SIGINT, ExitCode::kInterrupted}, {SIGTERM, ExitCode::kTerminated}}) {
     SignalledClient client(sig);
-    auto o = run_with(client, with_token({"--output-file", path}));
+    auto o = run_app(client, with_token({"--output-file", path}));
     clear_interrupt();
     CHECK(o.code == code);
     CHECK(o.out.empty());
@@ -542,7 +519,7 @@ TEST_CASE("SIGINT and SIGTERM end the run with 130 and 143") {
       raise_interrupt(SIGTERM);
     });
     const auto start = std::chrono::steady_clock::now();
-    auto o = run_with(client, with_token({"--output-file", path}));
+    auto o = run_app(client, with_token({"--output-file", path}));
     killer.join();
     clear_interrupt();
     CHECK(o.code == ExitCode::kTerminated);
@@ -554,7 +531,7 @@ TEST_CASE("SIGINT and SIGTERM end the run with 130 and 143") {
 
 TEST_CASE("option --version names the program and the HTTP library") {
   FakeClient client;
-  auto o = run_with(client, {"--version"});
+  auto o = run_app(client, {"--version"});
   CHECK(o.code == ExitCode::kOk);
   CHECK(o.out.rfind("pcusage ", 0) == 0);
   CHECK(o.out.find("(fakehttp/1.0)") != std::string::npos);

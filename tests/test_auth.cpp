@@ -14,6 +14,7 @@
 #include "app/token_command.h"
 #include "cli/parse_args.h"
 #include "support/fake_client.h"
+#include "support/helpers.h"
 #include "support/run_app.h"
 
 using namespace pcusage;
@@ -21,36 +22,22 @@ using pcusage::test::FakeClient;
 using pcusage::test::Outcome;
 using pcusage::test::response;
 using pcusage::test::run_app;
+using pcusage::test::slurp;
 
 namespace {
 
 const char* kItems = R"({"items":[{"workloadName":"Exchange"}]})";
 
-Outcome run_with(FakeClient& client, std::vector<std::string> args,
-                 std::map<std::string, std::string> env = {}) {
-  return run_app(client, args, std::move(env));
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
 // A private folder with a refresh-token file in it.
 struct Secrets {
-  std::string dir;
+  test::TempDir scratch{"pcusage-auth"};
+  std::string dir = scratch.path;
   std::string rt;
   Secrets() {
-    char d[] = "/tmp/pcusage-auth-XXXXXX";
-    REQUIRE(mkdtemp(d) != nullptr);
-    dir = d;
     rt = dir + "/rt";
     std::ofstream(rt) << "  rt-original\n";
     chmod(rt.c_str(), 0600);
   }
-  ~Secrets() { std::system(("rm -rf " + dir).c_str()); }
 };
 
 std::vector<std::string> signin_args(const Secrets& s, std::vector<std::string> extra = {}) {
@@ -99,7 +86,7 @@ TEST_CASE("refresh-token sign-in with rotation") {
            200,
            R"({"token_type":"Bearer","expires_in":"3600","access_token":"at-new","refresh_token":"rt-rotated"})"),
        response(200, kItems)});
-  auto o = run_with(client, signin_args(s), {{"PCUSAGE_CLIENT_SECRET", "s3cr&t=+%"}});
+  auto o = run_app(client, signin_args(s), {{"PCUSAGE_CLIENT_SECRET", "s3cr&t=+%"}});
   INFO(o.err);
   CHECK(o.code == ExitCode::kOk);
   CHECK(o.out == "{\"workloadName\":\"Exchange\"}\n");
@@ -130,7 +117,7 @@ TEST_CASE("no rotation leaves the file alone; expires_in as a number") {
            200,
            R"({"token_type":"Bearer","expires_in":3600,"access_token":"at-kept","refresh_token":"rt-original"})"),
        response(200, kItems)});
-  auto o = run_with(client, signin_args(s));
+  auto o = run_app(client, signin_args(s));
   CHECK(o.code == ExitCode::kOk);
   CHECK(form_of(client.sent[0].body).count("client_secret") == 0);
   CHECK(slurp(s.rt) == "  rt-original\n");
@@ -147,7 +134,7 @@ TEST_CASE("a symbolic link: the file it points to is replaced") {
       {response(200, R"({"access_token":"a","refresh_token":"rt-2"})"), response(200, kItems)});
   auto args = signin_args(s);
   args[7] = link;
-  auto o = run_with(client, args);
+  auto o = run_app(client, args);
   CHECK(o.code == ExitCode::kOk);
   struct stat st = {};
   REQUIRE(lstat(link.c_str(), &st) == 0);
@@ -160,7 +147,7 @@ TEST_CASE("invalid_grant: exit 3, the reason, no API call, no secret") {
   FakeClient client({response(
       400,
       R"({"error":"invalid_grant","error_description":"AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.\r\nTrace ID: 1\r\nCorrelation ID: 2","error_codes":[70008],"trace_id":"1","correlation_id":"2"})")});
-  auto o = run_with(client, signin_args(s), {{"PCUSAGE_CLIENT_SECRET", "zzsecretzz"}});
+  auto o = run_app(client, signin_args(s), {{"PCUSAGE_CLIENT_SECRET", "zzsecretzz"}});
   CHECK(o.code == ExitCode::kAuth);
   CHECK(o.out.empty());
   CHECK(o.err.find("invalid_grant: AADSTS70008: The provided authorization code or refresh token "
@@ -175,7 +162,7 @@ TEST_CASE("invalid_grant: exit 3, the reason, no API call, no secret") {
 TEST_CASE("the sign-in answer must carry an access token") {
   Secrets s;
   FakeClient client({response(200, R"({"token_type":"Bearer"})")});
-  auto o = run_with(client, signin_args(s));
+  auto o = run_app(client, signin_args(s));
   CHECK(o.code == ExitCode::kInvalid);
   CHECK(o.err.find("no access_token") != std::string::npos);
   CHECK(client.sent.size() == 1);
@@ -185,13 +172,13 @@ TEST_CASE("the sign-in uses the retry policy; outages keep exit 5") {
   Secrets s;
   FakeClient client({response(500, "", {{"Retry-After", "0"}}),
                      response(200, R"({"access_token":"at"})"), response(200, kItems)});
-  auto o = run_with(client, signin_args(s));
+  auto o = run_app(client, signin_args(s));
   CHECK(o.code == ExitCode::kOk);
   CHECK(client.sent.size() == 3);
   CHECK(o.err.empty());
   FakeClient down(
       {response(503, "", {{"Retry-After", "0"}}), response(503, "", {{"Retry-After", "0"}})});
-  o = run_with(down, signin_args(s, {"--retries", "1"}));
+  o = run_app(down, signin_args(s, {"--retries", "1"}));
   CHECK(o.code == ExitCode::kUnavailable);
   CHECK(o.err.find("sign-in failed: HTTP 503") != std::string::npos);
 }
@@ -204,7 +191,7 @@ TEST_CASE("option -v never shows a secret") {
   FakeClient client(
       {response(200, R"({"access_token":"at-zz-access","refresh_token":"rt-zz-new"})"),
        response(200, kItems)});
-  auto o = run_with(client, signin_args(s, {"-v", "--client-secret-file", secret_file}));
+  auto o = run_app(client, signin_args(s, {"-v", "--client-secret-file", secret_file}));
   CHECK(o.code == ExitCode::kOk);
   CHECK(o.err.find("> "
                    "grant_type=refresh_token&refresh_token=***&client_id=11111111-2222-3333-4444-"
@@ -220,7 +207,7 @@ TEST_CASE("secret files readable by others get a warning") {
   Secrets s;
   chmod(s.rt.c_str(), 0644);
   FakeClient client({response(200, R"({"access_token":"at"})"), response(200, kItems)});
-  auto o = run_with(client, signin_args(s));
+  auto o = run_app(client, signin_args(s));
   CHECK(o.code == ExitCode::kOk);
   CHECK(o.err.find("warning: the refresh-token file " + s.rt + " is readable by group or others") !=
         std::string::npos);
@@ -233,7 +220,7 @@ TEST_CASE("an unwritable folder: a warning, and the run succeeds") {
       {response(200, R"({"access_token":"at","refresh_token":"rt-new"})"), response(200, kItems)});
   auto args = signin_args(s);
   args[7] = "/proc/self/comm";
-  auto o = run_with(client, args);
+  auto o = run_app(client, args);
   CHECK(o.code == ExitCode::kOk);
   CHECK(o.out == "{\"workloadName\":\"Exchange\"}\n");
   CHECK(o.err.find("warning: cannot store the new refresh token in /proc/self/comm") !=
@@ -244,7 +231,7 @@ TEST_CASE("an unwritable folder: a warning, and the run succeeds") {
 TEST_CASE("the sign-in needs a tenant and a client id") {
   Secrets s;
   FakeClient client;
-  auto o = run_with(client, {"--refresh-token-file", s.rt, "--client-id", "x"});
+  auto o = run_app(client, {"--refresh-token-file", s.rt, "--client-id", "x"});
   CHECK(o.code == ExitCode::kUsage);
   CHECK(o.err.find("--tenant") != std::string::npos);
 }
@@ -252,11 +239,11 @@ TEST_CASE("the sign-in needs a tenant and a client id") {
 TEST_CASE("source order: one explicit source; then PCUSAGE_TOKEN; then the environment's sign-in") {
   Secrets s;
   FakeClient client;
-  auto o = run_with(client, {"--token", "a", "--token-command", "echo b"});
+  auto o = run_app(client, {"--token", "a", "--token-command", "echo b"});
   CHECK(o.code == ExitCode::kUsage);
   CHECK(o.err.find("give only one token source") != std::string::npos);
-  o = run_with(client, {"--token-file", s.rt, "--refresh-token-file", s.rt, "--tenant", "t",
-                        "--client-id", "c"});
+  o = run_app(client, {"--token-file", s.rt, "--refresh-token-file", s.rt, "--tenant", "t",
+                       "--client-id", "c"});
   CHECK(o.code == ExitCode::kUsage);
   CHECK(client.sent.empty());
   std::map<std::string, std::string> env = {{"PCUSAGE_REFRESH_TOKEN_FILE", s.rt},
@@ -264,13 +251,13 @@ TEST_CASE("source order: one explicit source; then PCUSAGE_TOKEN; then the envir
                                             {"PCUSAGE_CLIENT_ID", "c"},
                                             {"PCUSAGE_AUTHORITY", "http://localhost:7"}};
   FakeClient via_env({response(200, R"({"access_token":"at-env"})"), response(200, kItems)});
-  o = run_with(via_env, {"--base-url", "http://localhost:9"}, env);
+  o = run_app(via_env, {"--base-url", "http://localhost:9"}, env);
   CHECK(o.code == ExitCode::kOk);
   CHECK(via_env.sent[0].url == "http://localhost:7/t/oauth2/token");
   CHECK(find_header(via_env.sent[1].headers, "Authorization") == "Bearer at-env");
   env["PCUSAGE_TOKEN"] = "plain";
   FakeClient token_first({response(200, kItems)});
-  o = run_with(token_first, {"--base-url", "http://localhost:9"}, env);
+  o = run_app(token_first, {"--base-url", "http://localhost:9"}, env);
   CHECK(o.code == ExitCode::kOk);
   REQUIRE(token_first.sent.size() == 1);
   CHECK(find_header(token_first.sent[0].headers, "Authorization") == "Bearer plain");
@@ -279,7 +266,7 @@ TEST_CASE("source order: one explicit source; then PCUSAGE_TOKEN; then the envir
 TEST_CASE("option --token-command") {
   SECTION("its trimmed output is the token") {
     FakeClient client({response(200, kItems)});
-    auto o = run_with(
+    auto o = run_app(
         client, {"--base-url", "http://localhost:9", "--token-command", "printf '  cmdtok \\n'"});
     CHECK(o.code == ExitCode::kOk);
     CHECK(find_header(client.sent[0].headers, "Authorization") == "Bearer cmdtok");
@@ -291,7 +278,7 @@ TEST_CASE("option --token-command") {
   }
   SECTION("a failure is exit 3 with the last line of its stderr") {
     FakeClient client;
-    auto o = run_with(
+    auto o = run_app(
         client, {"--token-command", "echo first >&2; echo 'vault: access denied' >&2; exit 3"});
     CHECK(o.code == ExitCode::kAuth);
     CHECK(o.err == "pcusage: error: --token-command failed: exit status 3: vault: access denied\n");

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/text.h"
+#include "support/helpers.h"
 #include "support/loopback_server.h"
 #include "support/run_process.h"
 
@@ -16,14 +17,7 @@ using namespace pcusage::test;
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-const std::string kSeed = read_file(PCUSAGE_SOURCE_DIR "/examples/usage-response.json");
+const std::string kSeed = slurp(PCUSAGE_SOURCE_DIR "/examples/usage-response.json");
 const std::string kToken = "tok-5ecret-ABC123";
 
 const char* kSeedTable =
@@ -73,13 +67,7 @@ Handler always(int status, std::string body, HeaderList headers = {},
 }
 
 void require_failure(const ProcessResult& r, int status, const std::string& fragment) {
-  INFO(r.err);
-  CHECK(r.status == status);
-  CHECK(r.out.empty());
-  CHECK(r.err.rfind("pcusage: error: ", 0) == 0);
-  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-  CHECK(r.err.find(fragment) != std::string::npos);
-  CHECK(r.err.find(kToken) == std::string::npos);
+  test::require_failure(r, status, fragment, kToken);
 }
 
 std::string items_json(const std::string& items) {
@@ -358,7 +346,7 @@ TEST_CASE("SIGTERM during a transfer: exit 143, the output file untouched, no te
   auto r = run_process({"/bin/bash", "-c", cmd}, base_env());
   CHECK(r.out == "status=143\nreport.csv\n");
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
-  CHECK(read_file(out) == "old");
+  CHECK(slurp(out) == "old");
   std::remove(out.c_str());
   rmdir(dir);
 }

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "support/helpers.h"
 #include "support/loopback_server.h"
 #include "support/run_process.h"
 
@@ -38,33 +39,9 @@ ProcessResult against(const LoopbackServer& server, std::vector<std::string> arg
   return run_pcusage(args, env);
 }
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 void require_failure(const ProcessResult& r, int status, const std::string& fragment) {
-  INFO(r.err);
-  CHECK(r.status == status);
-  CHECK(r.out.empty());
-  CHECK(r.err.rfind("pcusage: error: ", 0) == 0);
-  CHECK(r.err.find(fragment) != std::string::npos);
-  CHECK(r.err.find(kToken) == std::string::npos);
+  test::require_failure(r, status, fragment, kToken);
 }
-
-// A scratch folder removed with everything in it.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char d[] = "/tmp/pcusage-faults-XXXXXX";
-    REQUIRE(mkdtemp(d) != nullptr);
-    path = d;
-  }
-  ~TempDir() { std::system(("rm -rf " + path).c_str()); }
-  std::string listing() const {
-    auto r = run_process({"/bin/ls", "-A", path});
-    return r.out;
-  }
-};
 
 std::string http_date(std::time_t t) {
   char buf[64];
@@ -237,7 +214,7 @@ TEST_CASE("a gzip bomb stops at the limit") {
 }
 
 TEST_CASE("TLS trust: a self-signed server, --cacert, an unrelated CA") {
-  TempDir dir;
+  TempDir dir("pcusage-faults");
   const TlsIdentity id = make_self_signed_certificate(dir.path, "server");
   const TlsIdentity unrelated = make_self_signed_certificate(dir.path, "other");
   REQUIRE_FALSE(id.cert_file.empty());
@@ -256,7 +233,7 @@ TEST_CASE("TLS trust: a self-signed server, --cacert, an unrelated CA") {
 }
 
 TEST_CASE("HTTPS_PROXY is honoured, and NO_PROXY bypasses it") {
-  TempDir dir;
+  TempDir dir("pcusage-faults");
   const TlsIdentity id = make_self_signed_certificate(dir.path, "server");
   LoopbackServer server([](const RecordedRequest&, int) { return http_reply(200, kItems); }, id);
   LoopbackServer proxy(
@@ -278,7 +255,7 @@ TEST_CASE("HTTPS_PROXY is honoured, and NO_PROXY bypasses it") {
 }
 
 TEST_CASE("option --output-file: success, failure keeps the old file, nothing left behind") {
-  TempDir dir;
+  TempDir dir("pcusage-faults");
   const std::string out = dir.path + "/report.csv";
   LoopbackServer ok([](const RecordedRequest&, int) { return http_reply(200, kItems); });
   auto r = against(ok, {"--output-file", out});
@@ -302,7 +279,7 @@ TEST_CASE("signals during a retry wait: 143 for SIGTERM, 130 for SIGINT, nothing
     return http_reply(503, "", {{"Retry-After", "30"}});
   });
   for (auto [sig, status] : {std::pair{"TERM", "143"}, {"INT", "130"}}) {
-    TempDir dir;
+    TempDir dir("pcusage-faults");
     const std::string out = dir.path + "/report.csv";
     const std::string cmd = "PCUSAGE_TOKEN=t " + std::string(PCUSAGE_BINARY) + " --base-url " +
                             server.url() + " --output-file " + out +

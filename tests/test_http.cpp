@@ -19,6 +19,7 @@
 
 #include "http/curl_client.h"
 #include "http/http_client.h"
+#include "support/helpers.h"
 #include "support/loopback_server.h"
 
 namespace pcusage {
@@ -31,6 +32,7 @@ using test::http_reply;
 using test::LoopbackServer;
 using test::RecordedRequest;
 using test::Reply;
+using test::seconds_since;
 using Clock = std::chrono::steady_clock;
 
 // A proxy from the environment must not capture loopback traffic (libcurl reads both spellings).
@@ -63,10 +65,6 @@ TransportError error_of(const HttpResult& result) {
     FAIL("unexpected response, status " << std::get<HttpResponse>(result).status);
   }
   return std::get<TransportError>(result);
-}
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 // The headers only, for a reply whose body is sent separately or not at all.

@@ -20,6 +20,9 @@ struct Outcome {
   std::string err;
 };
 
+// The exit status of an in-process run, as a number (see require_failure in helpers.h).
+inline int exit_status_of(const Outcome& o) { return static_cast<int>(o.code); }
+
 // Parses `args` (without the program name) against the environment `env`.
 inline Result<Options> parse_with_env(const std::vector<std::string>& args,
                                       std::map<std::string, std::string> env = {}) {
