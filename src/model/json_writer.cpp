@@ -1,7 +1,6 @@
 #include "model/json_writer.h"
 
 #include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <cstdint>
@@ -9,103 +8,103 @@
 #include <string_view>
 #include <vector>
 
-#include "core/text.h"
+namespace pcusage::json_out {
 
-namespace pcusage {
-
-// RapidJSON's output stream concept over a Sink (its writers use Put and Flush; PutN and
-// ScanWriteUnescapedString below use fill and write).
+// RapidJSON's output stream concept over a Sink. Its writers call Put and Flush; the overloads
+// below use write and fill, to hand over runs of bytes at once.
 class SinkStream {
  public:
   using Ch = char;
   explicit SinkStream(Sink& sink) : m_sink(sink) {}
   void Put(char c) { m_sink.put(c); }
   void Flush() {}  // the Sink drains when full and on finish()
-  void fill(char c, std::size_t n) { m_sink.fill(c, n); }
   void write(const char* data, std::size_t n) { m_sink.write(std::string_view(data, n)); }
+  void fill(char c, std::size_t n) { m_sink.fill(c, n); }
 
  private:
   Sink& m_sink;
 };
 
-}  // namespace pcusage
-
-// The unescaped runs of a string in one write rather than a Put a byte: RapidJSON's writers ask
-// this member for them (their own fast version exists only for SSE and a StringBuffer output).
-template <>
-inline bool rapidjson::Writer<pcusage::SinkStream>::ScanWriteUnescapedString(StringStream& is,
-                                                                             size_t length) {
-  const char* p = is.src_;
-  const char* end = is.head_ + length;
-  const char* run = p;
-  // Eight bytes at a time while none needs escaping: a word has a byte below 0x20 when
-  // subtracting 0x20 from every byte borrows into a clear high bit, and a quote or backslash when
-  // XOR with it leaves a zero byte (the same test with 0x01).
-  constexpr std::uint64_t kOnes = 0x0101010101010101u;
-  constexpr std::uint64_t kHigh = 0x8080808080808080u;
-  const auto below = [](std::uint64_t w, std::uint64_t n) { return (w - n * kOnes) & ~w & kHigh; };
-  while (end - p >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, sizeof w);
-    if ((below(w, 0x20) | below(w ^ ('"' * kOnes), 1) | below(w ^ ('\\' * kOnes), 1)) != 0) break;
-    p += 8;
-  }
-  while (p < end) {
-    const auto c = static_cast<unsigned char>(*p);
-    if (c < 0x20 || c == '"' || c == '\\') break;
-    ++p;
-  }
-  os_->write(run, static_cast<std::size_t>(p - run));
-  is.src_ = p;
-  return p < end;
-}
-
-namespace pcusage {
-namespace {
-
-// Indentation in one block rather than a Put a space: RapidJSON's writers call PutN unqualified,
-// so this overload is found by argument-dependent lookup and preferred to its generic template.
-// Deeply nested values are indented by megabytes a line.
-void PutN(SinkStream& stream, char c, std::size_t n) { stream.fill(c, n); }
-
-// The same over a std::string.
+// The same over a std::string, appended to.
 class AppendStream {
  public:
   using Ch = char;
   explicit AppendStream(std::string& s) : m_s(s) {}
   void Put(char c) { m_s.push_back(c); }
   void Flush() {}
+  void write(const char* data, std::size_t n) { m_s.append(data, n); }
+  void fill(char c, std::size_t n) { m_s.append(n, c); }
 
  private:
   std::string& m_s;
 };
 
-// True when `s` holds a control character. RapidJSON 1.1 writes the hex digits of \u00XX escapes
-// in upper case, where our output (like jq's and Python's) has always had lower case; strings
-// with controls are rare, and take the slower path that fixes the case.
-bool has_control(std::string_view s) {
-  bool found = false;
-  for (const char c : s) found |= static_cast<unsigned char>(c) < 0x20;
-  return found;
+// Indentation in one block rather than a Put a space: RapidJSON's writers call PutN unqualified,
+// so these overloads are found by argument-dependent lookup and preferred to its generic
+// template. Deeply nested values are indented by megabytes a line.
+inline void PutN(SinkStream& stream, char c, std::size_t n) { stream.fill(c, n); }
+inline void PutN(AppendStream& stream, char c, std::size_t n) { stream.fill(c, n); }
+
+// What RapidJSON's writers ask of ScanWriteUnescapedString: write the string from `is` on up to
+// the next byte that needs escaping, and say whether one is left. Theirs goes a byte at a time
+// (a faster one exists only for SSE and a StringBuffer); this one writes each run at once. It also
+// writes the \u00XX escapes of control characters itself, to keep their hex digits in lower case
+// (RapidJSON 1.1 writes upper case; our output, like jq's and Python's, always had lower case),
+// and leaves RapidJSON the quote, the backslash and the short forms \b \t \n \f \r.
+template <typename Stream>
+bool write_unescaped_runs(rapidjson::StringStream& is, std::size_t length, Stream& out) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101u;
+  constexpr std::uint64_t kHigh = 0x8080808080808080u;
+  // Nonzero when a byte of `w` is below `n` (subtracting borrows into a clear high bit).
+  const auto below = [](std::uint64_t w, std::uint64_t n) { return (w - n * kOnes) & ~w & kHigh; };
+  const char* p = is.src_;
+  const char* const end = is.head_ + length;
+  while (true) {
+    const char* const run = p;
+    // Eight bytes at a time while none is a control, a quote or a backslash (XOR with those
+    // leaves a zero byte, which is below 1).
+    while (end - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, sizeof w);
+      if ((below(w, 0x20) | below(w ^ ('"' * kOnes), 1) | below(w ^ ('\\' * kOnes), 1)) != 0) {
+        break;
+      }
+      p += 8;
+    }
+    while (p < end && static_cast<unsigned char>(*p) >= 0x20 && *p != '"' && *p != '\\') ++p;
+    out.write(run, static_cast<std::size_t>(p - run));
+    if (p == end) break;
+    const auto c = static_cast<unsigned char>(*p);
+    if (c >= 0x20 || c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r') break;
+    const auto hex = [](unsigned d) { return static_cast<char>(d < 10 ? '0' + d : 'a' + d - 10); };
+    const char escape[6] = {'\\', 'u', '0', '0', hex(c >> 4), hex(c & 0xFu)};
+    out.write(escape, sizeof escape);
+    ++p;
+  }
+  is.src_ = p;
+  return p < end;
 }
 
-// Writes string `s` through `writer`, with \u escapes in lower case.
-template <typename Writer>
-void write_string(std::string_view s, Writer& writer) {
-  const auto size = static_cast<rapidjson::SizeType>(s.size());
-  if (!has_control(s)) {
-    writer.String(s.data(), size);
-    return;
-  }
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> literal(buffer);
-  literal.String(s.data(), size);
-  std::string text(buffer.GetString(), buffer.GetSize());
-  for (std::size_t at = text.find("\\u"); at != std::string::npos; at = text.find("\\u", at + 6)) {
-    for (std::size_t i = at + 2; i < at + 6; ++i) text[i] = to_lower(text[i]);
-  }
-  writer.RawValue(text.data(), text.size(), rapidjson::kStringType);
+}  // namespace pcusage::json_out
+
+template <>
+inline bool rapidjson::Writer<pcusage::json_out::SinkStream>::ScanWriteUnescapedString(
+    StringStream& is, size_t length) {
+  return pcusage::json_out::write_unescaped_runs(is, length, *os_);
 }
+
+template <>
+inline bool rapidjson::Writer<pcusage::json_out::AppendStream>::ScanWriteUnescapedString(
+    StringStream& is, size_t length) {
+  return pcusage::json_out::write_unescaped_runs(is, length, *os_);
+}
+
+namespace pcusage {
+
+using json_out::AppendStream;
+using json_out::SinkStream;
+
+namespace {
 
 // An open container: how many of its children are still to come, and whether it is an object.
 struct OpenContainer {
@@ -125,7 +124,8 @@ struct WalkState {
     if (text.empty()) {
       AppendStream stream(text);
       rapidjson::Writer<AppendStream> writer(stream);
-      write_string(data.key_name(key), writer);
+      const std::string_view name = data.key_name(key);
+      writer.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
     }
     return text;
   }
@@ -166,7 +166,7 @@ void write_value(const Dataset& data, std::uint32_t root, Writer& writer, WalkSt
         writer.RawValue(node.text, node.size, rapidjson::kNumberType);
         break;
       case Kind::kString:
-        write_string(node.str(), writer);
+        writer.String(node.text, node.size);
         break;
       case Kind::kArray:
       case Kind::kObject: {
