@@ -1,229 +1,237 @@
 #include "model/json_writer.h"
 
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/writer.h>
-
+#include <array>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <vector>
 
-namespace pcusage::json_out {
-
-// RapidJSON's output stream concept over a Sink. Its writers call Put and Flush; the overloads
-// below use write and fill, to hand over runs of bytes at once.
-class SinkStream {
- public:
-  using Ch = char;
-  explicit SinkStream(Sink& sink) : m_sink(sink) {}
-  void Put(char c) { m_sink.put(c); }
-  void Flush() {}  // the Sink drains when full and on finish()
-  void write(const char* data, std::size_t n) { m_sink.write(std::string_view(data, n)); }
-  void fill(char c, std::size_t n) { m_sink.fill(c, n); }
-
- private:
-  Sink& m_sink;
-};
-
-// The same over a std::string, appended to.
-class AppendStream {
- public:
-  using Ch = char;
-  explicit AppendStream(std::string& s) : m_s(s) {}
-  void Put(char c) { m_s.push_back(c); }
-  void Flush() {}
-  void write(const char* data, std::size_t n) { m_s.append(data, n); }
-  void fill(char c, std::size_t n) { m_s.append(n, c); }
-
- private:
-  std::string& m_s;
-};
-
-// Indentation in one block rather than a Put a space: RapidJSON's writers call PutN unqualified,
-// so these overloads are found by argument-dependent lookup and preferred to its generic
-// template. Deeply nested values are indented by megabytes a line.
-inline void PutN(SinkStream& stream, char c, std::size_t n) { stream.fill(c, n); }
-inline void PutN(AppendStream& stream, char c, std::size_t n) { stream.fill(c, n); }
-
-// What RapidJSON's writers ask of ScanWriteUnescapedString: write the string from `is` on up to
-// the next byte that needs escaping, and say whether one is left. Theirs goes a byte at a time
-// (a faster one exists only for SSE and a StringBuffer); this one writes each run at once. It also
-// writes the \u00XX escapes of control characters itself, to keep their hex digits in lower case
-// (RapidJSON 1.1 writes upper case; our output, like jq's and Python's, always had lower case),
-// and leaves RapidJSON the quote, the backslash and the short forms \b \t \n \f \r.
-template <typename Stream>
-bool write_unescaped_runs(rapidjson::StringStream& is, std::size_t length, Stream& out) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101u;
-  constexpr std::uint64_t kHigh = 0x8080808080808080u;
-  // Nonzero when a byte of `w` is below `n` (subtracting borrows into a clear high bit).
-  const auto below = [](std::uint64_t w, std::uint64_t n) { return (w - n * kOnes) & ~w & kHigh; };
-  const char* p = is.src_;
-  const char* const end = is.head_ + length;
-  while (true) {
-    const char* const run = p;
-    // Eight bytes at a time while none is a control, a quote or a backslash (XOR with those
-    // leaves a zero byte, which is below 1).
-    while (end - p >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, sizeof w);
-      if ((below(w, 0x20) | below(w ^ ('"' * kOnes), 1) | below(w ^ ('\\' * kOnes), 1)) != 0) {
-        break;
-      }
-      p += 8;
-    }
-    while (p < end && static_cast<unsigned char>(*p) >= 0x20 && *p != '"' && *p != '\\') ++p;
-    out.write(run, static_cast<std::size_t>(p - run));
-    if (p == end) break;
-    const auto c = static_cast<unsigned char>(*p);
-    if (c >= 0x20 || c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r') break;
-    const auto hex = [](unsigned d) { return static_cast<char>(d < 10 ? '0' + d : 'a' + d - 10); };
-    const char escape[6] = {'\\', 'u', '0', '0', hex(c >> 4), hex(c & 0xFu)};
-    out.write(escape, sizeof escape);
-    ++p;
-  }
-  is.src_ = p;
-  return p < end;
-}
-
-}  // namespace pcusage::json_out
-
-template <>
-inline bool rapidjson::Writer<pcusage::json_out::SinkStream>::ScanWriteUnescapedString(
-    StringStream& is, size_t length) {
-  return pcusage::json_out::write_unescaped_runs(is, length, *os_);
-}
-
-template <>
-inline bool rapidjson::Writer<pcusage::json_out::AppendStream>::ScanWriteUnescapedString(
-    StringStream& is, size_t length) {
-  return pcusage::json_out::write_unescaped_runs(is, length, *os_);
-}
+// Written by hand rather than through RapidJSON's Writer/PrettyWriter: on the benchmark's
+// 100,000-item response the RapidJSON version cost more than 10% in -o json and -o ndjson
+// (docs/ARCHITECTURE.md, "JSON output").
 
 namespace pcusage {
 
-using json_out::AppendStream;
-using json_out::SinkStream;
-
 namespace {
 
-// An open container: how many of its children are still to come, and whether it is an object.
+// A std::string with the write/put/fill calls of a Sink, so that one walk serves both.
+struct AppendOut {
+  std::string& s;
+  void write(std::string_view v) { s.append(v.data(), v.size()); }
+  void put(char c) { s.push_back(c); }
+  void fill(char c, std::size_t n) { s.append(n, c); }
+};
+
+// The bytes a JSON string literal must escape: quote, backslash and C0 controls.
+constexpr std::array<bool, 256> make_json_escape_set() {
+  std::array<bool, 256> set{};
+  for (int c = 0; c < 0x20; ++c) set[static_cast<std::size_t>(c)] = true;
+  set['"'] = true;
+  set['\\'] = true;
+  return set;
+}
+constexpr std::array<bool, 256> kJsonEscape = make_json_escape_set();
+
+// The first byte in [p, end) that a JSON string literal must escape, or `end`. Text rarely has
+// any, so whole 8-byte words are tested at once: a word has a byte below 0x20 when subtracting
+// 0x20 from every byte borrows into a clear high bit, and a quote or backslash when XOR with it
+// leaves a zero byte (the same test with 0x01).
+const char* find_json_escape(const char* p, const char* end) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101u;
+  constexpr std::uint64_t kHigh = 0x8080808080808080u;
+  const auto below = [](std::uint64_t w, std::uint64_t n) { return (w - n * kOnes) & ~w & kHigh; };
+  while (end - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    if ((below(w, 0x20) | below(w ^ ('"' * kOnes), 1) | below(w ^ ('\\' * kOnes), 1)) != 0) break;
+    p += 8;
+  }
+  while (p < end && !kJsonEscape[static_cast<unsigned char>(*p)]) ++p;
+  return p;
+}
+
+// Writes `s` as a JSON string literal: UTF-8 goes out raw (like ensure_ascii=False), only
+// quote, backslash and C0 controls are escaped, using the short forms where JSON has them.
+template <typename Out>
+void write_json_string(std::string_view s, Out& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.put('"');
+  const char* p = s.data();
+  const char* end = p + s.size();
+  const char* run = p;
+  for (; (p = find_json_escape(p, end)) < end; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (p != run) out.write(std::string_view(run, static_cast<std::size_t>(p - run)));
+    run = p + 1;
+    switch (c) {
+      case '"':
+        out.write("\\\"");
+        break;
+      case '\\':
+        out.write("\\\\");
+        break;
+      case '\n':
+        out.write("\\n");
+        break;
+      case '\r':
+        out.write("\\r");
+        break;
+      case '\t':
+        out.write("\\t");
+        break;
+      case '\b':
+        out.write("\\b");
+        break;
+      case '\f':
+        out.write("\\f");
+        break;
+      default: {
+        const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out.write(std::string_view(escape, sizeof escape));
+        break;
+      }
+    }
+  }
+  if (p != run) out.write(std::string_view(run, static_cast<std::size_t>(p - run)));
+  out.put('"');
+}
+
+// An open container while writing: how many children are still to come and how to close it.
 struct OpenContainer {
   std::uint32_t remaining;
   bool object;
+  bool first;
 };
 
-// What a walk keeps between values: the open containers, and each member name's JSON literal,
-// built on first use (items repeat the same few names, escaped then once rather than each time).
-struct WalkState {
-  std::vector<OpenContainer> open;
-  std::vector<std::string> key_texts;  // by key id; empty until first used
+// Writes JSON values from the node arena without recursion. Nodes are in pre-order, so walking
+// the subtree's index range visits them in output order; the explicit stack only tracks which
+// containers are open, so nesting depth is bounded by memory, not by the call stack.
+class ArenaJsonWriter {
+ public:
+  explicit ArenaJsonWriter(const Dataset& data) : m_data(data) {}
 
-  std::string_view key_text(const Dataset& data, std::uint32_t key) {
-    if (key >= key_texts.size()) key_texts.resize(std::size_t{key} + 1);
-    std::string& text = key_texts[key];
+  // Writes the value at `root`; `pretty` indents by 2 spaces per level, starting at `level`.
+  template <typename Out>
+  void write(std::uint32_t root, bool pretty, std::size_t level, Out& out) {
+    const std::vector<Node>& nodes = m_data.nodes();
+    const std::uint32_t end = root + nodes[root].span;
+    m_stack.clear();
+    for (std::uint32_t i = root; i < end; ++i) {
+      const Node& node = nodes[i];
+      if (!m_stack.empty()) {
+        OpenContainer& parent = m_stack.back();
+        --parent.remaining;
+        if (!parent.first) out.put(',');
+        parent.first = false;
+        if (pretty) new_line(2 * (level + m_stack.size()), out);
+        if (parent.object) {
+          out.write(key_text(node.key));
+          if (pretty) out.put(' ');
+        }
+      }
+      switch (node.kind) {
+        case Kind::kNull:
+          out.write("null");
+          break;
+        case Kind::kFalse:
+          out.write("false");
+          break;
+        case Kind::kTrue:
+          out.write("true");
+          break;
+        case Kind::kNumber:
+          out.write(node.str());
+          break;
+        case Kind::kString:
+          write_json_string(node.str(), out);
+          break;
+        case Kind::kArray:
+        case Kind::kObject: {
+          const bool object = node.kind == Kind::kObject;
+          if (node.size == 0) {
+            out.write(object ? "{}" : "[]");
+            break;
+          }
+          out.put(object ? '{' : '[');
+          m_stack.push_back(OpenContainer{node.size, object, true});
+          continue;
+        }
+      }
+      // A value just ended: close every container it was the last child of.
+      while (!m_stack.empty() && m_stack.back().remaining == 0) {
+        const bool object = m_stack.back().object;
+        m_stack.pop_back();
+        if (pretty) new_line(2 * (level + m_stack.size()), out);
+        out.put(object ? '}' : ']');
+      }
+    }
+  }
+
+ private:
+  // Starts a line indented by `indent` spaces, in a single write at the usual shallow depths.
+  template <typename Out>
+  static void new_line(std::size_t indent, Out& out) {
+    static constexpr std::string_view kLine =
+        "\n                                                                ";
+    if (indent < kLine.size()) {
+      out.write(kLine.substr(0, indent + 1));
+    } else {
+      out.put('\n');
+      out.fill(' ', indent);
+    }
+  }
+
+  // Member name `key` as a JSON string literal and its colon, built on first use: items repeat
+  // the same few names, which are then escaped once per writer rather than once per item.
+  std::string_view key_text(std::uint32_t key) {
+    if (key >= m_key_texts.size()) m_key_texts.resize(std::size_t{key} + 1);
+    std::string& text = m_key_texts[key];
     if (text.empty()) {
-      AppendStream stream(text);
-      rapidjson::Writer<AppendStream> writer(stream);
-      const std::string_view name = data.key_name(key);
-      writer.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+      AppendOut out{text};
+      write_json_string(m_data.key_name(key), out);
+      text += ':';
     }
     return text;
   }
-};
 
-// Drives `writer` over the value at `root`. Nodes are in pre-order, so walking the subtree's
-// index range visits them in output order; `open` only tracks which containers are open, so
-// nesting depth is bounded by memory, not by the call stack (RapidJSON's writers keep their own
-// level stack on the heap too).
-template <typename Writer>
-void write_value(const Dataset& data, std::uint32_t root, Writer& writer, WalkState& state) {
-  std::vector<OpenContainer>& open = state.open;
-  const std::vector<Node>& nodes = data.nodes();
-  const std::uint32_t end = root + nodes[root].span;
-  open.clear();
-  for (std::uint32_t i = root; i < end; ++i) {
-    const Node& node = nodes[i];
-    if (!open.empty()) {
-      --open.back().remaining;
-      if (open.back().object) {
-        // A raw string where the writer expects a key is a key: it counts members, not calls.
-        const std::string_view key = state.key_text(data, node.key);
-        writer.RawValue(key.data(), key.size(), rapidjson::kStringType);
-      }
-    }
-    switch (node.kind) {
-      case Kind::kNull:
-        writer.Null();
-        break;
-      case Kind::kFalse:
-        writer.Bool(false);
-        break;
-      case Kind::kTrue:
-        writer.Bool(true);
-        break;
-      case Kind::kNumber:
-        // The number's own text, verbatim. Not RawNumber: RapidJSON 1.1 writes that one quoted.
-        writer.RawValue(node.text, node.size, rapidjson::kNumberType);
-        break;
-      case Kind::kString:
-        writer.String(node.text, node.size);
-        break;
-      case Kind::kArray:
-      case Kind::kObject: {
-        const bool object = node.kind == Kind::kObject;
-        object ? writer.StartObject() : writer.StartArray();
-        if (node.size == 0) {
-          object ? writer.EndObject() : writer.EndArray();
-          break;
-        }
-        open.push_back(OpenContainer{node.size, object});
-        continue;
-      }
-    }
-    // A value just ended: close every container it was the last child of.
-    while (!open.empty() && open.back().remaining == 0) {
-      open.back().object ? writer.EndObject() : writer.EndArray();
-      open.pop_back();
-    }
-  }
-}
+  const Dataset& m_data;
+  std::vector<OpenContainer> m_stack;
+  std::vector<std::string> m_key_texts;  // by key id; empty until first used
+};
 
 }  // namespace
 
 void write_json_array(const Dataset& data, Sink& out) {
-  SinkStream stream(out);
-  rapidjson::PrettyWriter<SinkStream> writer(stream);
-  writer.SetIndent(' ', 2);
-  WalkState state;
-  writer.StartArray();
-  for (const std::uint32_t item : data.items()) write_value(data, item, writer, state);
-  writer.EndArray();
-  out.put('\n');
+  const std::vector<std::uint32_t>& items = data.items();
+  if (items.empty()) {
+    out.write("[]\n");
+    return;
+  }
+  ArenaJsonWriter writer(data);
+  out.put('[');
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out.write(i == 0 ? "\n  " : ",\n  ");
+    writer.write(items[i], true, 1, out);
+  }
+  out.write("\n]\n");
 }
 
 void write_json_lines(const Dataset& data, Sink& out) {
-  SinkStream stream(out);
-  rapidjson::Writer<SinkStream> writer(stream);
-  WalkState state;
+  ArenaJsonWriter writer(data);
   for (const std::uint32_t item : data.items()) {
-    writer.Reset(stream);
-    write_value(data, item, writer, state);
+    writer.write(item, false, 0, out);
     out.put('\n');
   }
 }
 
 void write_compact_json(const Dataset& data, std::uint32_t root, Sink& out) {
-  SinkStream stream(out);
-  rapidjson::Writer<SinkStream> writer(stream);
-  WalkState state;
-  write_value(data, root, writer, state);
+  ArenaJsonWriter(data).write(root, false, 0, out);
 }
 
 void append_compact_json(const Dataset& data, std::uint32_t root, std::string& out) {
-  AppendStream stream(out);
-  rapidjson::Writer<AppendStream> writer(stream);
-  WalkState state;
-  write_value(data, root, writer, state);
+  AppendOut append{out};
+  ArenaJsonWriter(data).write(root, false, 0, append);
 }
 
 }  // namespace pcusage
