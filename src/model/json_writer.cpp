@@ -64,33 +64,16 @@ void write_json_string(std::string_view s, Out& out) {
     const auto c = static_cast<unsigned char>(*p);
     if (p != run) out.write(std::string_view(run, static_cast<std::size_t>(p - run)));
     run = p + 1;
-    switch (c) {
-      case '"':
-        out.write("\\\"");
-        break;
-      case '\\':
-        out.write("\\\\");
-        break;
-      case '\n':
-        out.write("\\n");
-        break;
-      case '\r':
-        out.write("\\r");
-        break;
-      case '\t':
-        out.write("\\t");
-        break;
-      case '\b':
-        out.write("\\b");
-        break;
-      case '\f':
-        out.write("\\f");
-        break;
-      default: {
-        const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-        out.write(std::string_view(escape, sizeof escape));
-        break;
-      }
+    // Quote, backslash and the controls JSON has a short form for; \u00xx for the others.
+    static constexpr std::string_view kShortFrom = "\"\\\n\r\t\b\f";
+    static constexpr std::string_view kShortTo = "\"\\nrtbf";
+    const std::size_t short_form = kShortFrom.find(static_cast<char>(c));
+    if (short_form != std::string_view::npos) {
+      const char escape[2] = {'\\', kShortTo[short_form]};
+      out.write(std::string_view(escape, sizeof escape));
+    } else {
+      const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+      out.write(std::string_view(escape, sizeof escape));
     }
   }
   if (p != run) out.write(std::string_view(run, static_cast<std::size_t>(p - run)));
