@@ -11,6 +11,7 @@
 
 #include "app/run.h"
 #include "app/sign_in.h"
+#include "app/token.h"
 #include "app/token_command.h"
 #include "cli/parse_args.h"
 #include "support/fake_client.h"
@@ -324,4 +325,21 @@ TEST_CASE("option --token-command") {
     CHECK(access(marker.c_str(), F_OK) != 0);
     rmdir(d);
   }
+}
+
+TEST_CASE("token hints: a pasted Bearer prefix, more than one line") {
+  auto r = check_token("Bearer eyJhbGciOi.x.y\n", "PCUSAGE_TOKEN");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == ExitCode::kUsage);
+  CHECK(r.error().message ==
+        "PCUSAGE_TOKEN: the token starts with \"Bearer \"; give the token alone (pcusage adds "
+        "\"Bearer \" itself)");
+  CHECK(r.error().message.find("eyJ") == std::string::npos);
+  r = check_token("abc\ndef\n", "--token-file");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message == "--token-file: the token has more than one line; give only the token");
+  r = check_token("abc\r\ndef", "--token");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message == "--token: the token has more than one line; give only the token");
+  CHECK(check_token("  abc.def\n", "--token").ok());
 }

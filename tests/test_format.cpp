@@ -114,14 +114,16 @@ std::size_t pretty_deep_size(std::size_t depth) {
 
 }  // namespace
 
-TEST_CASE("parse_format maps the five names", "[format]") {
+TEST_CASE("parse_format maps the five names, in any case", "[format]") {
   CHECK(parse_format("table") == Format::kTable);
   CHECK(parse_format("json") == Format::kJson);
   CHECK(parse_format("ndjson") == Format::kNdjson);
   CHECK(parse_format("csv") == Format::kCsv);
   CHECK(parse_format("tsv") == Format::kTsv);
   CHECK_FALSE(parse_format("").has_value());
-  CHECK_FALSE(parse_format("JSON").has_value());
+  CHECK(parse_format("JSON") == Format::kJson);
+  CHECK(parse_format("Csv") == Format::kCsv);
+  CHECK_FALSE(parse_format("json ").has_value());
   CHECK_FALSE(parse_format("yaml").has_value());
 }
 
