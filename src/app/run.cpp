@@ -6,6 +6,7 @@
 #include "app/customer_reports.h"
 #include "app/fetch.h"
 #include "app/report.h"
+#include "app/status_line.h"
 #include "app/token.h"
 #include "core/files.h"
 #include "core/signals.h"
@@ -80,7 +81,11 @@ FetchSettings fetch_settings(const Options& options, Clock& clock) {
   return s;
 }
 
-Result<Report> load(const Options& options, HttpClient& client, std::ostream& err, Clock& clock) {
+Result<Report> load(const Options& options, HttpClient& client, std::ostream& all_err,
+                    Clock& clock) {
+  // -q: warnings go nowhere (errors are returned, and printed by the caller).
+  std::ostream no_warnings(nullptr);
+  std::ostream& err = options.quiet ? no_warnings : all_err;
   Report report;
   report.default_columns = default_columns(options, per_customer(options));
   if (options.input) {
@@ -100,6 +105,17 @@ Result<Report> load(const Options& options, HttpClient& client, std::ostream& er
     if (customers.empty()) return report;
   }
   FetchSettings s = fetch_settings(options, clock);
+  // On a terminal, the waits between attempts (and the fan-out's progress) show on one line.
+  StatusLine status(err, options.terminal.stderr_is_tty && !options.quiet);
+  if (status.enabled()) {
+    s.status = [&status](const std::string& text) {
+      if (text.empty()) {
+        status.clear();
+      } else {
+        status.show(text);
+      }
+    };
+  }
   auto token = obtain_token(options, client, s, err);
   if (!token) return token.error();
   s.token = std::move(*token);

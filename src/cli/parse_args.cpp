@@ -171,7 +171,9 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
   auto* o_top = app.add_option("--top", top);
   auto* o_skip = app.add_option("--skip", skip);
   auto* o_command_name = app.add_option("command", command);
+  app.add_flag("--wide", o.wide);
   app.add_flag("-v,--verbose", o.verbose);
+  app.add_flag("-q,--quiet", o.quiet);
   app.add_flag("--version", version);
   app.add_flag("-h,--help", help);
 
@@ -265,6 +267,7 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
     o.skip = *v;
   }
 
+  if (o.quiet && o.verbose) return usage("-q and -v: give one of them");
   if (o_token->count() > 0) o.token = token;
   if (o_token_file->count() > 0) o.token_file = token_file;
   if (auto t = env("PCUSAGE_TOKEN"); t && !t->empty()) o.env_token = *t;
