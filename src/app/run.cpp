@@ -149,6 +149,11 @@ Status write_result(const Options& options, Report& report, Sink& out) {
   fo.format = options.format;
   fo.header = options.header;
   fo.csv_allow_formulas = options.csv_allow_formulas;
+  // Only a person at a terminal gets a fitted table and shown control characters; pipes and files
+  // get every byte.
+  const bool to_terminal = options.terminal.stdout_is_tty && !options.output_file;
+  if (to_terminal && !options.wide) fo.max_width = options.terminal.columns;
+  fo.escape_controls = to_terminal;
   const bool tabular = options.format == Format::kTable || options.format == Format::kCsv ||
                        options.format == Format::kTsv;
   if (tabular) {
