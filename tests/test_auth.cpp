@@ -51,7 +51,10 @@ struct Secrets {
     std::ofstream(rt) << "  rt-original\n";
     chmod(rt.c_str(), 0600);
   }
-  ~Secrets() { std::system(("rm -rf " + dir).c_str()); }
+  ~Secrets() {
+    // Cleanup only: a failure leaves a temporary directory behind, nothing worse.
+    [[maybe_unused]] const int status = std::system(("rm -rf " + dir).c_str());
+  }
 };
 
 std::vector<std::string> signin_args(const Secrets& s, std::vector<std::string> extra = {}) {
