@@ -880,7 +880,8 @@ TEST_CASE("table fits a width by shortening the widest text columns, never a num
           "[format]") {
   const std::string natural =
       "name                  mark    n      at\n"
-      "日本語のワークロード  e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301  12.25  2024-05-01T08:00:00Z\n"
+      "日本語のワークロード  e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301  12.25  "
+      "2024-05-01T08:00:00Z\n"
       "Exchange Online Plan  x         0.5  2024-05-02T08:00:00Z\n";
   CHECK(render(Format::kTable, kWideItems, kWideColumns) == natural);
   CHECK(fitted(0) == natural);
@@ -888,7 +889,8 @@ TEST_CASE("table fits a width by shortening the widest text columns, never a num
   CHECK(fitted(200) == natural);
   CHECK(fitted(56) ==
         "name                 mark    n      at\n"
-        "日本語のワークロー…  e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301  12.25  2024-05-01T08:00:00Z\n"
+        "日本語のワークロー…  e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301  12.25  "
+        "2024-05-01T08:00:00Z\n"
         "Exchange Online Pl…  x         0.5  2024-05-02T08:00:00Z\n");
   CHECK(fitted(50) ==
         "name           mark    n      at\n"

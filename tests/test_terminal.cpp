@@ -134,8 +134,8 @@ TEST_CASE("csv and tsv on a terminal show control characters; pipes get every by
   }
   for (const char* format : {"csv", "tsv"}) {
     INFO(format);
-    const std::vector<std::string> args = {PCUSAGE_BINARY, "--input", input, "-o", format,
-                                           "--columns", "a"};
+    const std::vector<std::string> args = {PCUSAGE_BINARY, "--input",   input, "-o",
+                                           format,         "--columns", "a"};
     auto tty = run_in_terminal(args, base_env(), TerminalStream::kStdout);
     CHECK(tty.out == "a\nx\\x1B]0;owned\\x07y\n");
     auto piped = run_process(args, base_env());

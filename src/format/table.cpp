@@ -54,8 +54,7 @@ constexpr std::size_t kMinShrunkWidth = 5;  // a shortened text column keeps 4 c
 // number and date columns, their widest value: only their header may be cut). Returns `widths`
 // unchanged when they fit already, and the floors when even those do not fit.
 std::vector<std::size_t> fit_widths(std::vector<std::size_t> widths,
-                                    const std::vector<std::size_t>& floors,
-                                    std::size_t max_width) {
+                                    const std::vector<std::size_t>& floors, std::size_t max_width) {
   const std::size_t gaps = kGap * (widths.size() - 1);
   auto total = [&](std::size_t cap) {
     std::size_t sum = gaps;
@@ -155,7 +154,6 @@ void write_table(const Dataset& data, const FormatOptions& options, Sink& out) {
     }
     row.end();
   }
-
 }
 
 }  // namespace pcusage
