@@ -105,8 +105,9 @@ Result<Report> load(const Options& options, HttpClient& client, std::ostream& al
     if (customers.empty()) return report;
   }
   FetchSettings s = fetch_settings(options, clock);
-  // On a terminal, the waits between attempts (and the fan-out's progress) show on one line.
-  StatusLine status(err, options.terminal.stderr_is_tty && !options.quiet);
+  // On a terminal, the waits between attempts (and the fan-out's progress) show on one line;
+  // with -v the trace says all that, on lines of its own.
+  StatusLine status(err, options.terminal.stderr_is_tty && !options.quiet && !options.verbose);
   if (status.enabled()) {
     s.status = [&status](const std::string& text) {
       if (text.empty()) {
