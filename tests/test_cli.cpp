@@ -257,7 +257,8 @@ TEST_CASE("usage errors are pcusage's own words, naming flags as written") {
   CHECK(usage_message({"--outptu", "csv"}) == "unknown option --outptu; did you mean --output?");
   CHECK(usage_message({"--frobnicate"}) == "unknown option --frobnicate (see 'pcusage --help')");
   CHECK(usage_message({"-x"}) == "unknown option -x (see 'pcusage --help')");
-  CHECK(usage_message({"-o"}) == "-o needs a value: table, json, ndjson, csv or tsv");
+  CHECK(usage_message({"-o"}) == "--output needs a value: table, json, ndjson, csv or tsv");
+  CHECK(usage_message({"-vo"}) == "--output needs a value: table, json, ndjson, csv or tsv");
   CHECK(usage_message({"--output"}) == "--output needs a value: table, json, ndjson, csv or tsv");
   CHECK(usage_message({"--timeout"}) == "--timeout needs a value: a number of seconds");
   CHECK(usage_message({"-v", "--token"}) == "--token needs a value: the bearer token");

@@ -147,8 +147,8 @@ TEST_CASE("csv and tsv on a terminal show control characters; pipes get every by
 TEST_CASE("status line: with -v the trace shows the waits, and no status line") {
   LoopbackServer server(fail_then_ok(1));
   REQUIRE(server.port() != 0);
-  auto r = run_in_terminal(argv_for(server, {"-v", "-o", "csv"}), base_env(),
-                           TerminalStream::kStderr);
+  auto r =
+      run_in_terminal(argv_for(server, {"-v", "-o", "csv"}), base_env(), TerminalStream::kStderr);
   CHECK(r.status == 0);
   CHECK(r.err.find("* retrying in 0 ms") != std::string::npos);
   CHECK(r.err.find('\r') == std::string::npos);

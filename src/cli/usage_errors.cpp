@@ -103,9 +103,11 @@ Error unknown_option(const Grammar& grammar, const std::string& written) {
   return usage("unknown option " + written + " (see 'pcusage --help')");
 }
 
+// Named by its long form, which says what the value is for even when "-o" was typed.
 Error missing_value(const CLI::Option* opt, const std::string& written) {
+  const std::string name = opt->get_lnames().empty() ? written : "--" + opt->get_lnames().front();
   const std::string& what = opt->get_description();
-  return usage(written + " needs a value" + (what.empty() ? "" : ": " + what));
+  return usage(name + " needs a value" + (what.empty() ? "" : ": " + what));
 }
 
 }  // namespace

@@ -14,9 +14,10 @@ namespace pcusage {
 
 // The usage error for a command line that `app` refused: the first problem in `args` (argv without
 // the program name), read left to right against the options of `app` and, after a subcommand's
-// name, of that subcommand. Names flags as the user wrote them: "unknown option --tokne; did you
-// mean --token?", "-o given twice", "--output needs a value: ...", and "quote the '*'" for a
-// --columns value the shell expanded into file names. `fallback` (the parser's own text) is used
+// name, of that subcommand. Names flags as the user wrote them ("unknown option --tokne; did you
+// mean --token?", "-o given twice"), a missing value by the option's long name and what it takes
+// ("--output needs a value: table, ..."), and says "quote the '*'" for a --columns value the shell
+// expanded into file names. `fallback` (the parser's own text) is used
 // when no such problem is found.
 Error usage_error_for(const CLI::App& app, const std::vector<std::string>& args,
                       const std::string& fallback);
