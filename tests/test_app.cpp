@@ -392,10 +392,12 @@ TEST_CASE("paging") {
   SECTION("more than --max-pages is an invalid response") {
     std::vector<HttpResult> script;
     for (int i = 0; i < 5; ++i) {
-      script.emplace_back(std::in_place_type<HttpResponse>,
-                          response(200,
-                                   R"({"items":[],"links":{"next":{"uri":"/v1/x","headers":[{"key":"MS-ContinuationToken","value":"t)" +
-                                       std::to_string(i) + R"("}]}}})"));
+      script.emplace_back(
+          std::in_place_type<HttpResponse>,
+          response(
+              200,
+              R"({"items":[],"links":{"next":{"uri":"/v1/x","headers":[{"key":"MS-ContinuationToken","value":"t)" +
+                  std::to_string(i) + R"("}]}}})"));
     }
     FakeClient client(script);
     require_failure(run_with(client, with_token({"--max-pages", "3"})), ExitCode::kInvalid,
@@ -518,7 +520,8 @@ class SignalledClient : public FakeClient {
       : FakeClient(
             [signal](const HttpRequest&) {
               raise_interrupt(signal);
-              return test::Answer{TransportError{TransportFailure::kInterrupted, "interrupted", false}};
+              return test::Answer{
+                  TransportError{TransportFailure::kInterrupted, "interrupted", false}};
             },
             nullptr) {}
 };
@@ -568,7 +571,7 @@ TEST_CASE("the error after retries says how many attempts were made and why it s
     auto o = run_with(client, with_token({"--retries", "2"}));
     CHECK(o.err ==
           "pcusage: error: request failed: HTTP 503 Service Unavailable: 503: down (after 3 "
-          "attempts)\n");
+          "attempts, all that --retries 2 allows)\n");
   }
   SECTION("the next wait would pass --timeout") {
     FakeClient client({response(503, "", {{"Retry-After", "0"}}),

@@ -63,7 +63,7 @@ TEST_CASE("status line: erased before the final error, which counts the attempts
   CHECK(r.err == std::string(kErase) + "HTTP 503, retrying in 0 s (attempt 2 of 3)" + kErase +
                      kErase + "HTTP 503, retrying in 0 s (attempt 3 of 3)" + kErase +
                      "pcusage: error: request failed: HTTP 503 Service Unavailable (after 3 "
-                     "attempts)\n");
+                     "attempts, all that --retries 2 allows)\n");
 }
 
 TEST_CASE("status line: nothing with -q, nothing when stderr is not a terminal") {

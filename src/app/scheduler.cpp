@@ -73,11 +73,11 @@ std::string seconds_text(std::chrono::milliseconds wait) {
 }
 
 // `error` saying how many attempts were made when there was more than one (or `why` was given),
-// and `why` no further attempt was made.
+// and `why` no further attempt was made (", all that --retries 3 allows").
 Error after_attempts(Error error, int attempts, const std::string& why = "") {
   if (attempts <= 1 && why.empty()) return error;
-  error.message += " (after " + std::to_string(attempts) + " attempt" + (attempts == 1 ? "" : "s") +
-                   (why.empty() ? "" : "; " + why) + ")";
+  error.message +=
+      " (after " + std::to_string(attempts) + " attempt" + (attempts == 1 ? "" : "s") + why + ")";
   return error;
 }
 
@@ -216,7 +216,10 @@ class Batch {
       m_last_status = printable_excerpt(failure.message, 60);
     }
     if (job.attempt > m_settings.retries) {
-      return fail(index, after_attempts(std::move(last), job.attempt));
+      const std::string why =
+          job.attempt > 1 ? ", all that --retries " + std::to_string(m_settings.retries) + " allows"
+                          : "";
+      return fail(index, after_attempts(std::move(last), job.attempt, why));
     }
     if (!wait) wait = backoff_delay(job.attempt, jitter());
     const TimePoint now = m_clock.now();
@@ -226,7 +229,7 @@ class Batch {
         m_err << "* not retrying: a wait of " << wait->count() << " ms would pass the deadline\n";
       }
       std::ostringstream why;
-      why << "the next wait, " << seconds_text(*wait) << ", would pass the --timeout of "
+      why << "; the next wait, " << seconds_text(*wait) << ", would pass the --timeout of "
           << m_settings.timeout_s << " s";
       return fail(index, after_attempts(std::move(last), job.attempt, why.str()));
     }
