@@ -40,8 +40,9 @@ std::string html_text(std::string_view body) {
 std::string status_class_wording(long status) {
   if (status >= 100 && status < 200) return "an informational status, not an answer";
   if (status >= 300 && status < 400) return "an unknown redirection status";
-  if (status >= 400 && status < 500)
+  if (status >= 400 && status < 500) {
     return "an unknown client error status: the request was refused";
+  }
   if (status >= 500 && status < 600) return "an unknown server error status";
   return "not a valid HTTP status";
 }

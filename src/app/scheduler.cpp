@@ -311,8 +311,9 @@ class Batch {
     const auto wait = std::chrono::ceil<std::chrono::milliseconds>(until - m_clock.now());
     if (!m_policy.noun.empty()) {
       std::string text = progress_text();
-      if (m_hold_until > m_clock.now())
+      if (m_hold_until > m_clock.now()) {
         text += ", waiting " + seconds_text(wait) + " for Retry-After";
+      }
       return show(text);
     }
     show(m_last_status + ", retrying in " + seconds_text(wait) + " (attempt " +

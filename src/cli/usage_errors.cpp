@@ -12,7 +12,7 @@ namespace pcusage {
 
 namespace {
 
-Error usage(std::string message) {
+Error usage(const std::string& message) {
   return make_error(ExitCode::kUsage, printable_excerpt(message, 300));
 }
 
