@@ -24,9 +24,9 @@ _pcusage() {
   local opts='--token --token-file --token-command --refresh-token-file --tenant --client-id
     --client-secret-file --authority --base-url --locale --correlation-id --input --timeout
     --connect-timeout --retries --max-pages --max-response-bytes --cacert -o --output --columns
-    --no-header --sort --csv-allow-formulas --output-file --customer --customers-from
+    --no-header --sort --csv-allow-formulas --output-file --wide --customer --customers-from
     --all-customers --concurrency --keep-going --commercial --filter --groupby --top --skip -v
-    --verbose --version -h --help'
+    --verbose -q --quiet --version -h --help'
   local commands='usage deployment customers'
   local formats='table json ndjson csv tsv'
   local fields='workloadName serviceName channel proratedLicensesUsagePercent processedDateTime

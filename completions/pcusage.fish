@@ -70,8 +70,10 @@ complete -c pcusage -l no-header -d 'No header row'
 complete -c pcusage -l sort -x -a '(__pcusage_sort)' -d 'Stable sort by a field'
 complete -c pcusage -l csv-allow-formulas -d 'Turn the CSV formula guard off'
 complete -c pcusage -l output-file -r -F -d 'Write to a file atomically'
+complete -c pcusage -l wide -d 'On a terminal, do not shorten the table'
 
 # Diagnostics
 complete -c pcusage -s v -l verbose -d 'Trace requests and responses to stderr'
+complete -c pcusage -s q -l quiet -d 'No warnings, no status line'
 complete -c pcusage -l version -d 'Print the version and exit'
 complete -c pcusage -s h -l help -d 'Print the help and exit'

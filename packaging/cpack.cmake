@@ -19,7 +19,11 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # pcusage_0.1.0_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER ${PCUSAGE_PACKAGE_MAINTAINER})
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${PROJECT_HOMEPAGE_URL})
+# No Homepage field until the project has a real home page (set PCUSAGE_HOMEPAGE then).
+set(PCUSAGE_HOMEPAGE "" CACHE STRING "The Homepage field of the Debian package (empty: none)")
+if(PCUSAGE_HOMEPAGE)
+  set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${PCUSAGE_HOMEPAGE})
+endif()
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends from dpkg-shlibdeps (package dpkg-dev)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # The synopsis is project(DESCRIPTION) (CPACK_PACKAGE_DESCRIPTION_SUMMARY); this is the extended

@@ -11,6 +11,7 @@
 int main(int argc, char** argv) {
   auto options = pcusage::parse_args(argc, argv, pcusage::process_env);
   if (!options) return static_cast<int>(pcusage::report(options.error(), std::cerr));
+  options->terminal = pcusage::probe_terminal(pcusage::process_env("COLUMNS"));
   pcusage::install_signal_handlers();
   auto client = pcusage::make_curl_client(&pcusage::interrupted);
   pcusage::FdSink out(STDOUT_FILENO);

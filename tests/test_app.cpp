@@ -536,3 +536,61 @@ TEST_CASE("option --version names the program and the HTTP library") {
   CHECK(o.out.rfind("pcusage ", 0) == 0);
   CHECK(o.out.find("(fakehttp/1.0)") != std::string::npos);
 }
+
+TEST_CASE("the error after retries says how many attempts were made and why it stopped") {
+  SECTION("out of retries") {
+    std::vector<HttpResult> script(
+        3, response(503, R"({"code":503,"description":"down"})", {{"Retry-After", "0"}}));
+    FakeClient client(script);
+    auto o = run_app(client, with_token({"--retries", "2"}));
+    CHECK(o.err ==
+          "pcusage: error: request failed: HTTP 503 Service Unavailable: 503: down (after 3 "
+          "attempts, all that --retries 2 allows)\n");
+  }
+  SECTION("the next wait would pass --timeout") {
+    FakeClient client({response(503, "", {{"Retry-After", "0"}}),
+                       response(429, "", {{"Retry-After", "57"}}), response(200, kSeed)});
+    auto o = run_app(client, with_token({"--timeout", "5"}));
+    CHECK(o.err ==
+          "pcusage: error: request failed: HTTP 429 Too Many Requests (after 2 attempts; the next "
+          "wait, 57 s, would pass the --timeout of 5 s)\n");
+  }
+  SECTION("a single attempt adds nothing") {
+    FakeClient client({response(404, "")});
+    auto o = run_app(client, with_token({}));
+    CHECK(o.err == "pcusage: error: request failed: HTTP 404 Not Found\n");
+  }
+}
+
+TEST_CASE("quiet silences warnings, not errors") {
+  FakeClient client({response(200, R"({"totalCount":9,"items":[{"a":1}]})")});
+  auto o = run_app(client, with_token({"-q", "-o", "csv", "--columns", "a"}));
+  CHECK(o.code == ExitCode::kOk);
+  CHECK(o.out == "a\n1\n");
+  CHECK(o.err.empty());
+  FakeClient failing({response(404, "")});
+  o = run_app(failing, with_token({"--quiet"}));
+  CHECK(o.err == "pcusage: error: request failed: HTTP 404 Not Found\n");
+  auto both = pcusage::test::parse_with_env({"-q", "-v"});
+  REQUIRE_FALSE(both.ok());
+  CHECK(both.error().message == "-q and -v: give one of them");
+}
+
+TEST_CASE("statuses are worded by meaning: 304 is not a redirect, unknown ones by their class") {
+  const std::vector<std::pair<long, std::string>> cases = {
+      {304,
+       "request failed: HTTP 304 Not Modified: not modified, though nothing conditional was asked "
+       "(a cache or proxy in between?)"},
+      {418, "request failed: HTTP 418 I'm a Teapot"},
+      {499, "request failed: HTTP 499 (an unknown client error status: the request was refused)"},
+      {599, "request failed: HTTP 599 (an unknown server error status)"},
+      {399, "request failed: HTTP 399 (an unknown redirection status)"},
+      {199, "request failed: HTTP 199 (an informational status, not an answer)"},
+  };
+  for (const auto& [status, message] : cases) {
+    INFO(status);
+    FakeClient client({response(status, "")});
+    auto o = run_app(client, with_token({"--retries", "0"}));
+    CHECK(o.err == "pcusage: error: " + message + "\n");
+  }
+}

@@ -7,6 +7,8 @@
 
 #include "cli/help.h"
 #include "cli/parse_args.h"
+#include "cli/sourced.h"
+#include "cli/usage_errors.h"
 #include "support/run_app.h"
 
 using namespace pcusage;
@@ -232,6 +234,105 @@ TEST_CASE("help fits 80 columns and names every flag") {
     const std::string flag = it->str();
     auto parsed = parse({flag, "x"});
     INFO(flag);
-    if (!parsed.ok()) CHECK(parsed.error().message.find("expected: " + flag) == std::string::npos);
+    if (!parsed.ok()) CHECK(parsed.error().message.find("unknown option") == std::string::npos);
   }
+}
+
+namespace {
+
+// The exact one-line message of a usage error.
+std::string usage_message(std::vector<std::string> args,
+                          std::map<std::string, std::string> env = {}) {
+  auto r = parse(std::move(args), std::move(env));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == ExitCode::kUsage);
+  return r.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("usage errors are pcusage's own words, naming flags as written") {
+  CHECK(usage_message({"--tokne", "abc"}) == "unknown option --tokne; did you mean --token?");
+  CHECK(usage_message({"--tokne=abc"}) == "unknown option --tokne; did you mean --token?");
+  CHECK(usage_message({"--outptu", "csv"}) == "unknown option --outptu; did you mean --output?");
+  CHECK(usage_message({"--frobnicate"}) == "unknown option --frobnicate (see 'pcusage --help')");
+  CHECK(usage_message({"-x"}) == "unknown option -x (see 'pcusage --help')");
+  CHECK(usage_message({"-o"}) == "--output needs a value: table, json, ndjson, csv or tsv");
+  CHECK(usage_message({"-vo"}) == "--output needs a value: table, json, ndjson, csv or tsv");
+  CHECK(usage_message({"--output"}) == "--output needs a value: table, json, ndjson, csv or tsv");
+  CHECK(usage_message({"--timeout"}) == "--timeout needs a value: a number of seconds");
+  CHECK(usage_message({"-v", "--token"}) == "--token needs a value: the bearer token");
+  CHECK(usage_message({"--output=csv", "-o", "json"}) == "-o given twice");
+  CHECK(usage_message({"-o", "csv", "--output", "json"}) == "--output given twice");
+  CHECK(usage_message({"-vojson", "-o", "csv"}) == "-o given twice");
+  CHECK(usage_message({"--sort", "a", "--sort-by", "b"}) == "--sort-by given twice");
+  CHECK(usage_message({"usage", "stray"}) ==
+        "unexpected argument \"stray\" (see 'pcusage --help')");
+  CHECK(usage_message({"usgae"}) ==
+        "unknown command \"usgae\" (usage, deployment, customers, login, logout, config); did you "
+        "mean usage?");
+  // Lists given once per value are not "given twice".
+  CHECK(parse({"deployment", "--customer", "0b9f6a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b", "--customer",
+               "1b9f6a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"})
+            .ok());
+  CHECK(usage_message({"-o", "xml"}) ==
+        "--output: \"xml\" is not a format (table, json, ndjson, csv or tsv)");
+  CHECK(usage_message({"-o", "jsno"}) ==
+        "--output: \"jsno\" is not a format (table, json, ndjson, csv or tsv); did you mean json?");
+}
+
+TEST_CASE("a --columns value the shell expanded into file names says to quote the '*'") {
+  CHECK(usage_message({"--columns", "CMakeLists.txt", "README.md", "src"}) ==
+        "--columns: unexpected \"README.md\" after it (a '*' expanded by the shell into file "
+        "names?); quote the '*': --columns '*'");
+  // Two names: the second would be taken for a command.
+  CHECK(usage_message({"-o", "csv", "--columns", "CMakeLists.txt", "README.md"}) ==
+        "--columns: unexpected \"README.md\" after it (a '*' expanded by the shell into file "
+        "names?); quote the '*': --columns '*'");
+  CHECK(usage_message({"--columns=CMakeLists.txt", "README.md"}) ==
+        "--columns: unexpected \"README.md\" after it (a '*' expanded by the shell into file "
+        "names?); quote the '*': --columns '*'");
+}
+
+TEST_CASE("kubectl-style aliases and format names in any case") {
+  auto r = parse({"--no-headers", "--sort-by", "workloadName:desc", "-o", "JSON"});
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->header);
+  CHECK(r->sort_field == "workloadName");
+  CHECK(r->sort_descending);
+  CHECK(r->format == Format::kJson);
+  for (const auto& [name, format] :
+       std::vector<std::pair<std::string, Format>>{{"--output=Csv", Format::kCsv},
+                                                   {"--output=NDJSON", Format::kNdjson},
+                                                   {"-oTsv", Format::kTsv},
+                                                   {"-oTABLE", Format::kTable}}) {
+    INFO(name);
+    auto f = parse({name});
+    REQUIRE(f.ok());
+    CHECK(f->format == format);
+  }
+}
+
+TEST_CASE("errors name the source of a bad value") {
+  CHECK(usage_message({}, {{"PCUSAGE_LOCALE", "en_US"}}) ==
+        "PCUSAGE_LOCALE: \"en_US\" is not a language tag such as en-US");
+  CHECK(usage_message({"--locale", "en_US"}, {{"PCUSAGE_LOCALE", "fr-FR"}}) ==
+        "--locale: \"en_US\" is not a language tag such as en-US");
+  CHECK(usage_message({"--refresh-token-file", "rt"},
+                      {{"PCUSAGE_TENANT", "a b"}, {"PCUSAGE_CLIENT_ID", "c"}}) ==
+        "PCUSAGE_TENANT: \"a b\" is not a tenant or client id");
+  CHECK(usage_message({"--refresh-token-file", "rt", "--tenant", "t", "--client-id", "c/d"}) ==
+        "--client-id: \"c/d\" is not a tenant or client id");
+  CHECK(usage_message({"--refresh-token-file", "rt", "--tenant", "", "--client-id", "c"}) ==
+        "the refresh-token sign-in needs --tenant (or PCUSAGE_TENANT)");
+  CHECK(config_file_source("/home/u/.config/pcusage/config", 3) ==
+        "config file /home/u/.config/pcusage/config line 3");
+}
+
+TEST_CASE("the nearest name is offered only for a likely typo") {
+  CHECK(nearest_name("--tokne", {"--token", "--token-file", "--tenant"}) == "--token");
+  CHECK(nearest_name("--colums", {"--columns", "--cacert"}) == "--columns");
+  CHECK(nearest_name("--zzz", {"--token", "--sort"}).empty());
+  CHECK(nearest_name("Jsno", {"json", "ndjson"}) == "json");
+  CHECK(nearest_name("x", {"json"}).empty());
 }

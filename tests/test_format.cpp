@@ -45,6 +45,8 @@ std::vector<Column> columns_of(const Dataset& data, const std::vector<std::strin
 struct Options {
   bool header = true;
   bool allow_formulas = false;
+  std::size_t max_width = 0;
+  bool escape_controls = false;
 };
 
 // Writes `items_json` in `format` with the given columns and returns the output.
@@ -56,6 +58,8 @@ std::string render(Format format, const std::string& items_json,
   options.columns = columns_of(data, names);
   options.header = opt.header;
   options.csv_allow_formulas = opt.allow_formulas;
+  options.max_width = opt.max_width;
+  options.escape_controls = opt.escape_controls;
   StringSink sink;
   write_output(data, options, sink);
   REQUIRE(sink.finish().ok());
@@ -114,14 +118,16 @@ std::size_t pretty_deep_size(std::size_t depth) {
 
 }  // namespace
 
-TEST_CASE("parse_format maps the five names", "[format]") {
+TEST_CASE("parse_format maps the five names, in any case", "[format]") {
   CHECK(parse_format("table") == Format::kTable);
   CHECK(parse_format("json") == Format::kJson);
   CHECK(parse_format("ndjson") == Format::kNdjson);
   CHECK(parse_format("csv") == Format::kCsv);
   CHECK(parse_format("tsv") == Format::kTsv);
   CHECK_FALSE(parse_format("").has_value());
-  CHECK_FALSE(parse_format("JSON").has_value());
+  CHECK(parse_format("JSON") == Format::kJson);
+  CHECK(parse_format("Csv") == Format::kCsv);
+  CHECK_FALSE(parse_format("json ").has_value());
   CHECK_FALSE(parse_format("yaml").has_value());
 }
 
@@ -840,4 +846,98 @@ TEST_CASE("FdSink ends the process quietly as SIGPIPE would when the reader is g
   CHECK(WIFSIGNALED(status));
   if (WIFSIGNALED(status)) CHECK(WTERMSIG(status) == SIGPIPE);
   CHECK(stderr_text.empty());
+}
+
+namespace {
+
+// Wide (CJK, 2 cells each) and combining (e + U+0301, 1 cell each) text beside a number and a date.
+const std::string kWideItems = R"([
+  {"name": "日本語のワークロード", "mark": "e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301", "n": 12.25, "at": "2024-05-01T08:00:00Z"},
+  {"name": "Exchange Online Plan", "mark": "x", "n": 0.5, "at": "2024-05-02T08:00:00Z"}
+])";
+const std::vector<std::string> kWideColumns = {"name", "mark", "n", "at"};
+
+std::string fitted(std::size_t width) {
+  Options o;
+  o.max_width = width;
+  return render(Format::kTable, kWideItems, kWideColumns, o);
+}
+
+// The widest line, in terminal cells.
+std::size_t widest_line(const std::string& text) {
+  std::size_t widest = 0, start = 0;
+  while (start < text.size()) {
+    const std::size_t nl = text.find('\n', start);
+    widest = std::max(widest, display_width(text.substr(start, nl - start)));
+    start = nl + 1;
+  }
+  return widest;
+}
+
+}  // namespace
+
+TEST_CASE("table fits a width by shortening the widest text columns, never a number or a date",
+          "[format]") {
+  const std::string natural =
+      "name                  mark    n      at\n"
+      "日本語のワークロード  e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301  12.25  "
+      "2024-05-01T08:00:00Z\n"
+      "Exchange Online Plan  x         0.5  2024-05-02T08:00:00Z\n";
+  CHECK(render(Format::kTable, kWideItems, kWideColumns) == natural);
+  CHECK(fitted(0) == natural);
+  CHECK(fitted(57) == natural);
+  CHECK(fitted(200) == natural);
+  CHECK(fitted(56) ==
+        "name                 mark    n      at\n"
+        "日本語のワークロー…  e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301  12.25  "
+        "2024-05-01T08:00:00Z\n"
+        "Exchange Online Pl…  x         0.5  2024-05-02T08:00:00Z\n");
+  CHECK(fitted(50) ==
+        "name           mark    n      at\n"
+        "日本語のワー…  e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301  12.25  2024-05-01T08:00:00Z\n"
+        "Exchange Onl…  x         0.5  2024-05-02T08:00:00Z\n");
+  CHECK(fitted(45) ==
+        "name      mark    n      at\n"
+        "日本語…   e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301  12.25  2024-05-01T08:00:00Z\n"
+        "Exchang…  x         0.5  2024-05-02T08:00:00Z\n");
+  CHECK(fitted(42) ==
+        "name    mark   n      at\n"
+        "日本…   e\u0301e\u0301e\u0301e\u0301…  12.25  2024-05-01T08:00:00Z\n"
+        "Excha…  x        0.5  2024-05-02T08:00:00Z\n");
+  CHECK(fitted(41) ==
+        "name   mark   n      at\n"
+        "日本…  e\u0301e\u0301e\u0301e\u0301…  12.25  2024-05-01T08:00:00Z\n"
+        "Exch…  x        0.5  2024-05-02T08:00:00Z\n");
+  for (std::size_t width : {41, 42, 45, 50, 56, 57}) {
+    INFO(width);
+    CHECK(widest_line(fitted(width)) == width);
+  }
+  // Narrower than the numbers and dates allow (41 here): those stay whole.
+  CHECK(fitted(30) == fitted(41));
+}
+
+TEST_CASE("a shortened cell keeps its escapes whole and its combining marks", "[format]") {
+  CHECK(fit_table_text("abc", 3).text == "abc");
+  CHECK(fit_table_text("abcd", 3).text == "ab…");
+  CHECK(fit_table_text("abcd", 3).width == 3);
+  CHECK(fit_table_text("日本語", 4).text == "日…");
+  CHECK(fit_table_text("日本語", 4).width == 3);
+  CHECK(fit_table_text("e\u0301e\u0301e\u0301", 3).text == "e\u0301e\u0301e\u0301");
+  CHECK(fit_table_text("e\u0301e\u0301e\u0301x", 3).text == "e\u0301e\u0301…");
+  CHECK(fit_table_text("a\x1b[31mb", 5).text == "a\\x1…");
+  CHECK(looks_like_date("2024-05-01"));
+  CHECK(looks_like_date("2024-05-01T08:00:00Z"));
+  CHECK_FALSE(looks_like_date("2024-5-01"));
+  CHECK_FALSE(looks_like_date("Exchange"));
+}
+
+TEST_CASE("csv and tsv for a terminal show control characters as the table does", "[format]") {
+  const std::string items = R"([{"a": "x\u001b[31my", "b": "t\tn\nq\"c,"}])";
+  Options tty;
+  tty.escape_controls = true;
+  CHECK(render(Format::kCsv, items, {"a", "b"}, tty) == "a,b\nx\\x1B[31my,\"t\\tn\\nq\"\"c,\"\n");
+  CHECK(render(Format::kTsv, items, {"a", "b"}, tty) == "a\tb\nx\\x1B[31my\tt\\tn\\nq\"c,\n");
+  // Byte-exact otherwise.
+  CHECK(render(Format::kCsv, items, {"a", "b"}) == "a,b\nx\x1b[31my,\"t\tn\nq\"\"c,\"\n");
+  CHECK(render(Format::kTsv, items, {"a", "b"}) == "a\tb\nx\x1b[31my\tt\\tn\\nq\"c,\n");
 }

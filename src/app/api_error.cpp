@@ -36,6 +36,22 @@ std::string html_text(std::string_view body) {
   return out;
 }
 
+// What a status without a known reason phrase means, from its class.
+std::string status_class_wording(long status) {
+  if (status >= 100 && status < 200) return "an informational status, not an answer";
+  if (status >= 300 && status < 400) return "an unknown redirection status";
+  if (status >= 400 && status < 500) {
+    return "an unknown client error status: the request was refused";
+  }
+  if (status >= 500 && status < 600) return "an unknown server error status";
+  return "not a valid HTTP status";
+}
+
+bool is_redirect(long status) {
+  return status == 300 || status == 301 || status == 302 || status == 303 || status == 307 ||
+         status == 308;
+}
+
 std::string first_line(std::string_view s) {
   const std::size_t nl = s.find_first_of("\r\n");
   return std::string(trim(s.substr(0, nl)));
@@ -53,6 +69,8 @@ const char* reason_phrase(long status) {
       return "Found";
     case 303:
       return "See Other";
+    case 304:
+      return "Not Modified";
     case 307:
       return "Temporary Redirect";
     case 308:
@@ -73,10 +91,32 @@ const char* reason_phrase(long status) {
       return "Request Timeout";
     case 409:
       return "Conflict";
+    case 410:
+      return "Gone";
+    case 411:
+      return "Length Required";
     case 412:
       return "Precondition Failed";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 418:
+      return "I'm a Teapot";
+    case 421:
+      return "Misdirected Request";
+    case 422:
+      return "Unprocessable Content";
+    case 428:
+      return "Precondition Required";
     case 429:
       return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 451:
+      return "Unavailable For Legal Reasons";
     case 500:
       return "Internal Server Error";
     case 501:
@@ -87,6 +127,10 @@ const char* reason_phrase(long status) {
       return "Service Unavailable";
     case 504:
       return "Gateway Timeout";
+    case 505:
+      return "HTTP Version Not Supported";
+    case 511:
+      return "Network Authentication Required";
     default:
       return "";
   }
@@ -104,9 +148,14 @@ Error http_error(const std::string& what, const HttpResponse& response) {
   std::string msg = what + ": HTTP " + std::to_string(response.status);
   if (const char* reason = reason_phrase(response.status); *reason) {
     msg += std::string(" ") + reason;
+  } else {
+    msg += " (" + status_class_wording(response.status) + ")";
   }
   std::string detail;
-  if (response.status >= 300 && response.status < 400) {
+  if (response.status == 304) {
+    // pcusage sends no conditional request, so this comes from a cache or proxy in between.
+    detail = "not modified, though nothing conditional was asked (a cache or proxy in between?)";
+  } else if (is_redirect(response.status)) {
     const auto location = find_header(response.headers, "Location");
     detail = "redirect to " +
              (location.empty() ? std::string("(no Location)") : std::string(location)) +

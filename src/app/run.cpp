@@ -6,6 +6,7 @@
 #include "app/customer_reports.h"
 #include "app/fetch.h"
 #include "app/report.h"
+#include "app/status_line.h"
 #include "app/token.h"
 #include "core/files.h"
 #include "core/signals.h"
@@ -81,7 +82,11 @@ FetchSettings fetch_settings(const Options& options, Clock& clock) {
   return s;
 }
 
-Result<Report> load(const Options& options, HttpClient& client, std::ostream& err, Clock& clock) {
+Result<Report> load(const Options& options, HttpClient& client, std::ostream& all_err,
+                    Clock& clock) {
+  // -q: warnings go nowhere (errors are returned, and printed by the caller).
+  std::ostream no_warnings(nullptr);
+  std::ostream& err = options.quiet ? no_warnings : all_err;
   Report report;
   report.default_columns = default_columns(options, per_customer(options));
   if (options.input) {
@@ -101,6 +106,18 @@ Result<Report> load(const Options& options, HttpClient& client, std::ostream& er
     if (customers.empty()) return report;
   }
   FetchSettings s = fetch_settings(options, clock);
+  // On a terminal, the waits between attempts (and the fan-out's progress) show on one line;
+  // with -v the trace says all that, on lines of its own.
+  StatusLine status(err, options.terminal.stderr_is_tty && !options.quiet && !options.verbose);
+  if (status.enabled()) {
+    s.status = [&status](const std::string& text) {
+      if (text.empty()) {
+        status.clear();
+      } else {
+        status.show(text);
+      }
+    };
+  }
   auto token = obtain_token(options, client, s, err);
   if (!token) return token.error();
   s.token = std::move(*token);
@@ -134,6 +151,11 @@ Status write_result(const Options& options, Report& report, Sink& out) {
   fo.format = options.format;
   fo.header = options.header;
   fo.csv_allow_formulas = options.csv_allow_formulas;
+  // Only a person at a terminal gets a fitted table and shown control characters; pipes and files
+  // get every byte.
+  const bool to_terminal = options.terminal.stdout_is_tty && !options.output_file;
+  if (to_terminal && !options.wide) fo.max_width = options.terminal.columns;
+  fo.escape_controls = to_terminal;
   const bool tabular = options.format == Format::kTable || options.format == Format::kCsv ||
                        options.format == Format::kTsv;
   if (tabular) {

@@ -72,6 +72,15 @@ std::string seconds_text(std::chrono::milliseconds wait) {
   return std::to_string(s) + " s";
 }
 
+// `error` saying how many attempts were made when there was more than one (or `why` was given),
+// and `why` no further attempt was made (", all that --retries 3 allows").
+Error after_attempts(Error error, int attempts, const std::string& why = "") {
+  if (attempts <= 1 && why.empty()) return error;
+  error.message +=
+      " (after " + std::to_string(attempts) + " attempt" + (attempts == 1 ? "" : "s") + why + ")";
+  return error;
+}
+
 // One job: the request it sends next, and where it stands.
 struct Job {
   enum class State { kWaiting, kInFlight, kDone, kFailed };
@@ -186,7 +195,9 @@ class Batch {
       if (m_settings.verbose) trace_response(m_err, *response);
       if (response->status >= 200 && response->status < 300) return answered(index, *response);
       last = http_error(m_policy.what, *response);
-      if (!is_retryable_status(response->status)) return fail(index, std::move(last));
+      if (!is_retryable_status(response->status)) {
+        return fail(index, after_attempts(std::move(last), job.attempt));
+      }
       wait = parse_retry_after(find_header(response->headers, "Retry-After"), std::time(nullptr));
       shared_wait = wait && (response->status == 429 || response->status == 503);
       m_last_status = "HTTP " + std::to_string(response->status);
@@ -195,14 +206,21 @@ class Batch {
       got_response = failure.got_response;
       if (m_settings.verbose) m_err << "* " << printable_excerpt(failure.message, 500) << "\n";
       if (failure.kind == TransportFailure::kDeadline) {
-        return fail(index, deadline_error(m_policy.what, m_settings));
+        return fail(index, after_attempts(deadline_error(m_policy.what, m_settings), job.attempt));
       }
       if (failure.kind == TransportFailure::kInterrupted) return fail(index, interrupted_error());
       last = transport_error(m_policy.what, failure);
-      if (!is_retryable_failure(failure.kind)) return fail(index, std::move(last));
+      if (!is_retryable_failure(failure.kind)) {
+        return fail(index, after_attempts(std::move(last), job.attempt));
+      }
       m_last_status = printable_excerpt(failure.message, 60);
     }
-    if (job.attempt > m_settings.retries) return fail(index, std::move(last));
+    if (job.attempt > m_settings.retries) {
+      const std::string why =
+          job.attempt > 1 ? ", all that --retries " + std::to_string(m_settings.retries) + " allows"
+                          : "";
+      return fail(index, after_attempts(std::move(last), job.attempt, why));
+    }
     if (!wait) wait = backoff_delay(job.attempt, jitter());
     const TimePoint now = m_clock.now();
     const TimePoint resume = now + *wait;
@@ -210,7 +228,10 @@ class Batch {
       if (m_settings.verbose) {
         m_err << "* not retrying: a wait of " << wait->count() << " ms would pass the deadline\n";
       }
-      return fail(index, std::move(last));
+      std::ostringstream why;
+      why << "; the next wait, " << seconds_text(*wait) << ", would pass the --timeout of "
+          << m_settings.timeout_s << " s";
+      return fail(index, after_attempts(std::move(last), job.attempt, why.str()));
     }
     if (m_settings.verbose) {
       m_err << "* retrying in " << wait->count() << " ms (" << job.attempt << " of "
@@ -290,8 +311,9 @@ class Batch {
     const auto wait = std::chrono::ceil<std::chrono::milliseconds>(until - m_clock.now());
     if (!m_policy.noun.empty()) {
       std::string text = progress_text();
-      if (m_hold_until > m_clock.now())
+      if (m_hold_until > m_clock.now()) {
         text += ", waiting " + seconds_text(wait) + " for Retry-After";
+      }
       return show(text);
     }
     show(m_last_status + ", retrying in " + seconds_text(wait) + " (attempt " +

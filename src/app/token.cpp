@@ -12,6 +12,16 @@ namespace pcusage {
 Result<std::string> check_token(std::string_view raw, const std::string& source) {
   const std::string_view token = trim(raw);
   if (token.empty()) return make_error(ExitCode::kUsage, source + ": the token is empty");
+  // The two ways a pasted token usually goes wrong get their own hint.
+  if (to_lower(token.substr(0, 7)) == "bearer ") {
+    return make_error(ExitCode::kUsage, source +
+                                            ": the token starts with \"Bearer \"; give the token "
+                                            "alone (pcusage adds \"Bearer \" itself)");
+  }
+  if (token.find_first_of("\r\n") != std::string_view::npos) {
+    return make_error(ExitCode::kUsage,
+                      source + ": the token has more than one line; give only the token");
+  }
   // CR or LF would inject headers; nothing outside visible ASCII belongs in a bearer token.
   if (!is_visible_ascii(token)) {
     return make_error(ExitCode::kUsage,

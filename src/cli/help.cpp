@@ -61,17 +61,20 @@ Customers and reports (usage, deployment):
   --skip N                 commercial rows to skip
 
 Output:
-  -o, --output FORMAT      table, json, ndjson, csv or tsv [table]
+  -o, --output FORMAT      table, json, ndjson, csv or tsv, in any case [table]
   --columns LIST           fields for table/csv/tsv, comma-separated; dotted
                            paths reach into objects; '*' means every field
-  --no-header              no header row (table/csv/tsv)
-  --sort FIELD[:desc]      stable sort by FIELD; missing values last
+  --no-header              no header row (table/csv/tsv); also --no-headers
+  --sort FIELD[:desc]      stable sort by FIELD; missing values last; also
+                           --sort-by
   --csv-allow-formulas     do not prefix cells starting = + - @ with '
   --output-file PATH       write to PATH atomically instead of stdout
+  --wide                   on a terminal, do not shorten the table to fit
 
 Diagnostics:
   -v, --verbose            trace requests and responses to stderr (secrets
                            are shown as ***)
+  -q, --quiet              no warnings, no status line while retrying
   --version                print the version and exit
   -h, --help               print this help and exit
 

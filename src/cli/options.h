@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/terminal.h"
 #include "core/url.h"
 #include "format/format_kind.h"
 
@@ -76,9 +77,14 @@ struct Options {
   bool sort_descending = false;
   bool csv_allow_formulas = false;
   std::optional<std::string> output_file;
+  bool wide = false;  // --wide: never shrink the table to the terminal's width
 
   // Diagnostics.
   bool verbose = false;
+  bool quiet = false;  // -q: no warnings, no status line
+
+  // Where the output goes; filled by main() (probe_terminal), left as "not a terminal" in tests.
+  Terminal terminal;
 };
 
 }  // namespace pcusage

@@ -9,6 +9,8 @@
 #include <utility>
 
 #include "cli/help.h"
+#include "cli/sourced.h"
+#include "cli/usage_errors.h"
 #include "core/text.h"
 
 namespace pcusage {
@@ -111,6 +113,8 @@ Status check_command_flags(Command command, std::initializer_list<CommandFlag> f
 // CLI11's messages are one line already; keep it that way whatever they quote.
 std::string one_line(const std::string& s) { return printable_excerpt(s, 300); }
 
+constexpr const char* kFormats = "table, json, ndjson, csv or tsv";
+
 }  // namespace
 
 std::optional<std::string> process_env(const char* name) {
@@ -130,30 +134,32 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
   std::string token, token_file, base_url, locale, correlation_id, input, timeout, connect_timeout,
       retries, max_pages, max_bytes, cacert, format, columns, sort, output_file, token_command,
       refresh_file, tenant, client_id, secret_file, authority;
-  auto* o_token = app.add_option("--token", token);
-  auto* o_token_file = app.add_option("--token-file", token_file);
-  auto* o_command = app.add_option("--token-command", token_command);
-  auto* o_refresh = app.add_option("--refresh-token-file", refresh_file);
+  auto* o_token = app.add_option("--token", token, "the bearer token");
+  auto* o_token_file = app.add_option("--token-file", token_file, "a file path, or - for stdin");
+  auto* o_command = app.add_option("--token-command", token_command, "a shell command");
+  auto* o_refresh = app.add_option("--refresh-token-file", refresh_file, "a file path");
   auto* o_tenant = app.add_option("--tenant", tenant);
   auto* o_client = app.add_option("--client-id", client_id);
-  auto* o_secret = app.add_option("--client-secret-file", secret_file);
-  auto* o_authority = app.add_option("--authority", authority);
-  auto* o_base = app.add_option("--base-url", base_url);
-  auto* o_locale = app.add_option("--locale", locale);
-  auto* o_corr = app.add_option("--correlation-id", correlation_id);
-  auto* o_input = app.add_option("--input", input);
-  auto* o_timeout = app.add_option("--timeout", timeout);
-  auto* o_connect = app.add_option("--connect-timeout", connect_timeout);
-  auto* o_retries = app.add_option("--retries", retries);
-  auto* o_pages = app.add_option("--max-pages", max_pages);
-  auto* o_bytes = app.add_option("--max-response-bytes", max_bytes);
-  auto* o_cacert = app.add_option("--cacert", cacert);
-  auto* o_format = app.add_option("-o,--output", format);
-  auto* o_columns = app.add_option("--columns", columns);
-  app.add_flag("--no-header", no_header);
-  auto* o_sort = app.add_option("--sort", sort);
+  auto* o_secret = app.add_option("--client-secret-file", secret_file, "a file path");
+  auto* o_authority = app.add_option("--authority", authority, "a URL");
+  auto* o_base = app.add_option("--base-url", base_url, "a URL");
+  auto* o_locale = app.add_option("--locale", locale, "a language tag such as en-US");
+  auto* o_corr = app.add_option("--correlation-id", correlation_id, "a GUID");
+  auto* o_input = app.add_option("--input", input, "a file path, or - for stdin");
+  auto* o_timeout = app.add_option("--timeout", timeout, "a number of seconds");
+  auto* o_connect = app.add_option("--connect-timeout", connect_timeout, "a number of seconds");
+  auto* o_retries = app.add_option("--retries", retries, "a whole number from 0 to 100");
+  auto* o_pages = app.add_option("--max-pages", max_pages, "a whole number");
+  auto* o_bytes =
+      app.add_option("--max-response-bytes", max_bytes, "a size in bytes (K, M, G allowed)");
+  auto* o_cacert = app.add_option("--cacert", cacert, "a PEM file");
+  auto* o_format = app.add_option("-o,--output", format, kFormats);
+  auto* o_columns =
+      app.add_option("--columns", columns, "a comma-separated list of fields, or '*'");
+  app.add_flag("--no-header,--no-headers", no_header);
+  auto* o_sort = app.add_option("--sort,--sort-by", sort, "FIELD, FIELD:asc or FIELD:desc");
   app.add_flag("--csv-allow-formulas", o.csv_allow_formulas);
-  auto* o_outfile = app.add_option("--output-file", output_file);
+  auto* o_outfile = app.add_option("--output-file", output_file, "a file path");
   auto* o_customer = app.add_option("--customer", customers)->allow_extra_args(false);
   auto* o_customers_from = app.add_option("--customers-from", customers_from);
   auto* o_all_customers = app.add_flag("--all-customers", o.all_customers);
@@ -165,14 +171,17 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
   auto* o_top = app.add_option("--top", top);
   auto* o_skip = app.add_option("--skip", skip);
   auto* o_command_name = app.add_option("command", command);
+  app.add_flag("--wide", o.wide);
   app.add_flag("-v,--verbose", o.verbose);
+  app.add_flag("-q,--quiet", o.quiet);
   app.add_flag("--version", version);
   app.add_flag("-h,--help", help);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return usage(one_line(e.what()) + " (see 'pcusage --help')");
+    return usage_error_for(app, std::vector<std::string>(argv + std::min(argc, 1), argv + argc),
+                           one_line(e.what()));
   }
   if (help) {
     o.action = Action::kHelp;
@@ -186,8 +195,14 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
   if (o_command_name->count() > 0) {
     auto c = command_named(command);
     if (!c) {
+      const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+      if (follows_columns_value(args, command)) return columns_spill(command);
+      std::vector<std::string> names;
+      for (const auto& [n, _] : kCommands) names.emplace_back(n);
+      const std::string near = nearest_name(command, names);
       return usage("unknown command \"" + printable_excerpt(command, 40) +
-                   "\" (usage, deployment, customers, login, logout, config)");
+                   "\" (usage, deployment, customers, login, logout, config)" +
+                   (near.empty() ? "" : "; did you mean " + near + "?"));
     }
     o.command = *c;
   }
@@ -252,6 +267,7 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
     o.skip = *v;
   }
 
+  if (o.quiet && o.verbose) return usage("-q and -v: give one of them");
   if (o_token->count() > 0) o.token = token;
   if (o_token_file->count() > 0) o.token_file = token_file;
   if (auto t = env("PCUSAGE_TOKEN"); t && !t->empty()) o.env_token = *t;
@@ -259,61 +275,61 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
     if (trim(token_command).empty()) return usage("--token-command: give a command");
     o.token_command = token_command;
   }
-  // Sign-in settings: a flag, else its environment variable (an empty variable counts as unset).
-  auto flag_or_env = [&](CLI::Option* opt, const std::string& value, const char* var) {
-    if (opt->count() > 0) return std::optional<std::string>(value);
-    auto e = env(var);
-    return e && !e->empty() ? e : std::nullopt;
+  // A setting: its flag, else its environment variable (an empty variable counts as unset), with
+  // the source named for errors. A config file would be one more source here.
+  auto setting = [&](CLI::Option* opt, const std::string& value, const char* flag,
+                     const char* var) -> std::optional<Sourced> {
+    if (opt->count() > 0) return Sourced{value, flag};
+    if (auto e = env(var); e && !e->empty()) return Sourced{*e, var};
+    return std::nullopt;
   };
-  o.refresh_token_file = flag_or_env(o_refresh, refresh_file, "PCUSAGE_REFRESH_TOKEN_FILE");
-  o.refresh_token_file_given = o_refresh->count() > 0;
-  if (o.refresh_token_file && o.refresh_token_file->empty()) {
-    return usage("--refresh-token-file: give a file path");
+  if (auto f =
+          setting(o_refresh, refresh_file, "--refresh-token-file", "PCUSAGE_REFRESH_TOKEN_FILE")) {
+    if (f->value.empty()) return usage(f->source + ": give a file path");
+    o.refresh_token_file = f->value;
   }
-  o.tenant = flag_or_env(o_tenant, tenant, "PCUSAGE_TENANT").value_or("");
-  o.client_id = flag_or_env(o_client, client_id, "PCUSAGE_CLIENT_ID").value_or("");
+  o.refresh_token_file_given = o_refresh->count() > 0;
+  const auto tenant_setting = setting(o_tenant, tenant, "--tenant", "PCUSAGE_TENANT");
+  const auto client_setting = setting(o_client, client_id, "--client-id", "PCUSAGE_CLIENT_ID");
+  if (tenant_setting) o.tenant = tenant_setting->value;
+  if (client_setting) o.client_id = client_setting->value;
   if (o_secret->count() > 0) o.client_secret_file = secret_file;
   if (auto e = env("PCUSAGE_CLIENT_SECRET"); e && !e->empty()) o.env_client_secret = *e;
-  const std::string auth_url = flag_or_env(o_authority, authority, "PCUSAGE_AUTHORITY")
-                                   .value_or("https://login.microsoftonline.com");
-  auto parsed_authority =
-      parse_base_url(auth_url, o_authority->count() > 0 ? "--authority" : "PCUSAGE_AUTHORITY");
+  const Sourced auth_url = setting(o_authority, authority, "--authority", "PCUSAGE_AUTHORITY")
+                               .value_or(Sourced{"https://login.microsoftonline.com", ""});
+  auto parsed_authority = parse_base_url(auth_url.value, auth_url.source);
   if (!parsed_authority) return parsed_authority.error();
   o.authority = *parsed_authority;
   if (o.refresh_token_file) {
-    for (const auto& [value, name] : {std::pair{&o.tenant, "--tenant (or PCUSAGE_TENANT)"},
-                                      {&o.client_id, "--client-id (or PCUSAGE_CLIENT_ID)"}}) {
-      if (value->empty()) return usage(std::string("the refresh-token sign-in needs ") + name);
+    for (const auto& [value, name] : {std::pair{&tenant_setting, "--tenant (or PCUSAGE_TENANT)"},
+                                      {&client_setting, "--client-id (or PCUSAGE_CLIENT_ID)"}}) {
+      if (!*value || (*value)->value.empty()) {
+        return usage(std::string("the refresh-token sign-in needs ") + name);
+      }
       // Both go into the sign-in URL or form: keep them to the characters such ids have.
-      for (char c : *value) {
+      for (char c : (*value)->value) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
         if (!ok) {
-          return usage(std::string(name) + ": \"" + printable_excerpt(*value, 80) +
+          return usage((*value)->source + ": \"" + printable_excerpt((*value)->value, 80) +
                        "\" is not a tenant or client id");
         }
       }
     }
   }
 
-  std::string base = "https://api.partnercenter.microsoft.com";
-  if (o_base->count() > 0) {
-    base = base_url;
-  } else if (auto e = env("PCUSAGE_BASE_URL"); e && !e->empty()) {
-    base = *e;
-  }
-  auto parsed_base = parse_base_url(base, o_base->count() > 0 ? "--base-url" : "PCUSAGE_BASE_URL");
+  const Sourced base = setting(o_base, base_url, "--base-url", "PCUSAGE_BASE_URL")
+                           .value_or(Sourced{"https://api.partnercenter.microsoft.com", ""});
+  auto parsed_base = parse_base_url(base.value, base.source);
   if (!parsed_base) return parsed_base.error();
   o.base_url = *parsed_base;
 
-  if (o_locale->count() > 0) {
-    o.locale = locale;
-  } else if (auto e = env("PCUSAGE_LOCALE"); e && !e->empty()) {
-    o.locale = *e;
-  }
-  if (!is_language_tag(o.locale)) {
-    return usage("--locale: \"" + printable_excerpt(o.locale, 40) +
-                 "\" is not a language tag such as en-US");
+  if (auto l = setting(o_locale, locale, "--locale", "PCUSAGE_LOCALE")) {
+    if (!is_language_tag(l->value)) {
+      return usage(l->source + ": \"" + printable_excerpt(l->value, 40) +
+                   "\" is not a language tag such as en-US");
+    }
+    o.locale = l->value;
   }
   if (o_corr->count() > 0) {
     if (!is_guid(correlation_id)) {
@@ -359,8 +375,9 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
   if (o_format->count() > 0) {
     auto f = parse_format(format);
     if (!f) {
-      return usage("--output: \"" + printable_excerpt(format, 40) +
-                   "\" is not a format (table, json, ndjson, csv, tsv)");
+      const std::string near = nearest_name(format, {"table", "json", "ndjson", "csv", "tsv"});
+      return usage("--output: \"" + printable_excerpt(format, 40) + "\" is not a format (" +
+                   kFormats + ")" + (near.empty() ? "" : "; did you mean " + near + "?"));
     }
     o.format = *f;
   }

@@ -1,5 +1,6 @@
 #include "format/cell_text.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -244,6 +245,57 @@ std::size_t table_text_width(std::string_view text) {
       text, [&](std::string_view, std::size_t run_width) { width += run_width; },
       [&](const Escape& escape) { width += escape.size; });
   return width;
+}
+
+}  // namespace pcusage
+
+namespace pcusage {
+
+std::string show_table_text(std::string_view text) {
+  std::string shown;
+  scan_table_text(
+      text, [&](std::string_view run, std::size_t) { shown.append(run); },
+      [&](const Escape& escape) { shown.append(escape.view()); });
+  return shown;
+}
+
+FittedText fit_table_text(std::string_view text, std::size_t width) {
+  std::string shown = show_table_text(text);
+  FittedText fitted;
+  // What is shown is valid UTF-8 (every invalid byte became an escape): cut it by code points.
+  const char* p = shown.data();
+  const char* end = p + shown.size();
+  const std::size_t keep = width - 1;  // one cell for the ellipsis, if it is needed
+  std::size_t kept_bytes = 0, kept_width = 0, total = 0;
+  while (p < end) {
+    char32_t cp = 0;
+    const std::size_t len = std::max<std::size_t>(1, decode_utf8(p, end, cp));
+    total += static_cast<std::size_t>(code_point_width(cp));
+    if (total <= keep) {
+      kept_bytes = static_cast<std::size_t>(p + len - shown.data());
+      kept_width = total;
+    }
+    p += len;
+  }
+  if (total <= width) {
+    fitted.width = total;
+    fitted.text = std::move(shown);
+    return fitted;
+  }
+  fitted.text = shown.substr(0, kept_bytes) + "\u2026";
+  fitted.width = kept_width + 1;
+  return fitted;
+}
+
+bool looks_like_date(std::string_view text) {
+  auto digits = [&](std::size_t from, std::size_t n) {
+    for (std::size_t i = from; i < from + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+    }
+    return true;
+  };
+  return text.size() >= 10 && digits(0, 4) && text[4] == '-' && digits(5, 2) && text[7] == '-' &&
+         digits(8, 2);
 }
 
 }  // namespace pcusage

@@ -39,4 +39,19 @@ void write_table_text(std::string_view text, Sink& out);
 // Terminal cells taken by `text` once written by write_table_text().
 std::size_t table_text_width(std::string_view text);
 
+// `text` as write_table_text() shows it, as a string.
+std::string show_table_text(std::string_view text);
+
+// `text` as write_table_text() shows it, cut to at most `width` terminal cells with "…" as its
+// last cell when anything was left out (a wide character is never split; combining marks stay
+// with their base). `width` is at least 1.
+struct FittedText {
+  std::string text;
+  std::size_t width = 0;
+};
+FittedText fit_table_text(std::string_view text, std::size_t width);
+
+// True when `text` starts like an ISO 8601 date (YYYY-MM-DD): such columns are never shortened.
+bool looks_like_date(std::string_view text);
+
 }  // namespace pcusage

@@ -1,6 +1,7 @@
 // The output formats and the one entry point that writes a Dataset in any of them.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 #include "core/sink.h"
@@ -17,6 +18,11 @@ struct FormatOptions {
   std::vector<Column> columns;
   bool header = true;
   bool csv_allow_formulas = false;
+  // Table: the width to fit (a terminal's columns) by shortening the widest text columns with
+  // "…"; number and date columns keep their width. 0: no limit, every character kept.
+  std::size_t max_width = 0;
+  // csv/tsv: show control characters as the table does (the reader is a terminal, not a program).
+  bool escape_controls = false;
 };
 
 // Writes every item of `data`, in data.items() order.

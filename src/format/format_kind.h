@@ -9,7 +9,7 @@ namespace pcusage {
 // An output format (-o).
 enum class Format { kTable, kJson, kNdjson, kCsv, kTsv };
 
-// Parses a format name (`table`, `json`, `ndjson`, `csv`, `tsv`).
+// Parses a format name (`table`, `json`, `ndjson`, `csv`, `tsv`) in any case (`JSON`, `Csv`).
 std::optional<Format> parse_format(std::string_view name);
 
 }  // namespace pcusage
