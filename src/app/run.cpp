@@ -5,8 +5,10 @@
 
 #include "app/customer_reports.h"
 #include "app/fetch.h"
+#include "app/login.h"
 #include "app/report.h"
 #include "app/token.h"
+#include "core/clock.h"
 #include "core/files.h"
 #include "core/signals.h"
 #include "core/uuid.h"
@@ -80,29 +82,11 @@ FetchSettings fetch_settings(const Options& options, Clock& clock) {
   return s;
 }
 
-Result<Report> load(const Options& options, HttpClient& client, std::ostream& err, Clock& clock) {
+// Fetches what the options ask for with the token in `s`.
+Result<Report> fetch_report(const Options& options, HttpClient& client, const FetchSettings& s,
+                            std::vector<Customer> customers, std::ostream& err) {
   Report report;
   report.default_columns = default_columns(options, per_customer(options));
-  if (options.input) {
-    auto body =
-        read_source(*options.input, options.max_response_bytes, ExitCode::kUsage, "--input");
-    if (!body) return body.error();
-    auto page = parse_page(std::move(*body), report.data);
-    if (!page) return page.error();
-    return report;
-  }
-  std::vector<Customer> customers;
-  if (!options.customers.empty() || options.customers_from) {
-    auto named = named_customers(options);
-    if (!named) return named.error();
-    customers = std::move(*named);
-    // Nothing to fetch: the header alone, without signing in.
-    if (customers.empty()) return report;
-  }
-  FetchSettings s = fetch_settings(options, clock);
-  auto token = obtain_token(options, client, s, err);
-  if (!token) return token.error();
-  s.token = std::move(*token);
   if (options.command == Command::kCustomers) {
     auto list = fetch_customer_list(client, s, err);
     if (!list) return list.error();
@@ -125,6 +109,30 @@ Result<Report> load(const Options& options, HttpClient& client, std::ostream& er
   report.data = std::move(rows->data);
   report.failures = std::move(rows->failures);
   return report;
+}
+
+Result<Report> load(const Options& options, HttpClient& client, std::ostream& err, Clock& clock) {
+  Report report;
+  report.default_columns = default_columns(options, per_customer(options));
+  if (options.input) {
+    auto body =
+        read_source(*options.input, options.max_response_bytes, ExitCode::kUsage, "--input");
+    if (!body) return body.error();
+    auto page = parse_page(std::move(*body), report.data);
+    if (!page) return page.error();
+    return report;
+  }
+  std::vector<Customer> customers;
+  if (!options.customers.empty() || options.customers_from) {
+    auto named = named_customers(options);
+    if (!named) return named.error();
+    customers = std::move(*named);
+    // Nothing to fetch: the header alone, without signing in.
+    if (customers.empty()) return report;
+  }
+  FetchSettings s = fetch_settings(options, clock);
+  return fetch_with_token(options, client, s, err,
+                          [&] { return fetch_report(options, client, s, customers, err); });
 }
 
 Status write_result(const Options& options, Report& report, Sink& out) {
@@ -190,7 +198,9 @@ ExitCode run(const Options& options, HttpClient& client, Sink& out, std::ostream
   }
   if (options.command == Command::kLogin || options.command == Command::kLogout ||
       options.command == Command::kConfig) {
-    return report(make_error(ExitCode::kUsage, "this command is not available"), err);
+    const AccountIo io{
+        clock, [&](const std::string& url) { open_with_xdg_open(url, options.has_display); }};
+    return run_account_command(options, client, io, out, err);
   }
   auto loaded = load(options, client, err, clock);
   if (interrupted()) return signal_exit_code();
