@@ -50,7 +50,7 @@ Error interrupted_error() {
                     "interrupted: nothing was stored");
 }
 
-const char* kPublicClientHint =
+constexpr const char* kPublicClientHint =
     " (the device-code flow needs an app registration that allows public client flows: "
     "Authentication > Allow public client flows; or use 'pcusage login --browser')";
 

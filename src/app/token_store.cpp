@@ -64,7 +64,8 @@ bool file_exists(const std::string& path) {
 
 std::optional<std::string> read_cached_token(const std::string& path, std::time_t now) {
   if (!check_token_file(path)) return std::nullopt;
-  auto text = read_source(path, 64 * 1024, ExitCode::kInternal, "the access-token cache");
+  auto text =
+      read_source(path, std::size_t{64} * 1024, ExitCode::kInternal, "the access-token cache");
   if (!text) return std::nullopt;
   const std::size_t nl = text->find('\n');
   if (nl == std::string::npos) return std::nullopt;

@@ -19,7 +19,7 @@ struct ProfileFiles {
 };
 
 // A cached access token is reused while it has more than this many seconds left.
-inline constexpr long kCacheMarginSeconds = 5 * 60;
+inline constexpr long kCacheMarginSeconds = 300;  // 5 minutes
 
 // The token files of options.profile; exit 2 when no folder is known (neither HOME nor
 // XDG_CONFIG_HOME set).

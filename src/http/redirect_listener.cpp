@@ -17,7 +17,7 @@ namespace pcusage {
 
 namespace {
 
-constexpr std::size_t kMaxRequestBytes = 16 * 1024;
+constexpr std::size_t kMaxRequestBytes = std::size_t{16} * 1024;
 constexpr int kReadTimeoutMs = 5000;  // a connection that says nothing is dropped after this
 
 std::string header_value(const std::string& head, const std::string& name) {
