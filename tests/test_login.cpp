@@ -298,6 +298,33 @@ TEST_CASE(
   CHECK_FALSE(exists(home.token()));
 }
 
+TEST_CASE("login --browser: SIGINT while waiting is 130, nothing stored") {
+  SignInService service;
+  Home home;
+  FakeClock clock;
+  clock.interrupt_at_sleep = 3;
+  FakeBrowser browser(service, {BrowserPlan::kNothing});
+  auto o = login(service, home, {"--browser"}, &clock, &browser);
+  clear_interrupt();
+  CHECK(o.code == ExitCode::kInterrupted);
+  CHECK(o.out.empty());
+  CHECK_FALSE(exists(home.token()));
+  CHECK_FALSE(exists(home.config()));
+}
+
+TEST_CASE("login --browser opens the page only when a display is set") {
+  for (const char* var : {"DISPLAY", "WAYLAND_DISPLAY"}) {
+    auto o =
+        parse_with_env({"login", "--browser", "--tenant", "t", "--client-id", "c"}, {{var, ":0"}});
+    REQUIRE(o);
+    CHECK(o->has_display);
+  }
+  auto o = parse_with_env({"login", "--browser", "--tenant", "t", "--client-id", "c"},
+                          {{"DISPLAY", ""}});
+  REQUIRE(o);
+  CHECK_FALSE(o->has_display);
+}
+
 TEST_CASE("login --browser: a second redirect, or one naming another host, is not used") {
   SignInService service;
   Home home;
@@ -526,6 +553,8 @@ TEST_CASE("config file: bad lines, unknown keys and profiles, bad profile names 
   expect("[staging]\nlocale = fr-FR\n", {}, home.config() + ":1: unknown section [staging]");
   expect("[default]\nlocale = fr-FR\nlocale = de-DE\n", {},
          home.config() + ":3: \"locale\" is set twice");
+  expect("[default]\n\nlocale = not a locale\n", {},
+         home.config() + ":3: --locale: \"not a locale\" is not a language tag");
   expect("[default]\n", {"--profile", "nope"}, "profile \"nope\" is not in " + home.config());
   expect("[default]\n", {"--profile", "../evil"}, "is not a profile name");
   expect("[default]\n", {"--profile", "a/b"}, "is not a profile name");

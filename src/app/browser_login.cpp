@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -23,6 +22,11 @@ constexpr std::chrono::milliseconds kPollStep{200};
 
 Error auth_error(const std::string& message) {
   return make_error(ExitCode::kAuth, "sign-in failed: " + message);
+}
+
+Error interrupted_error() {
+  return make_error(pending_signal() == SIGTERM ? ExitCode::kTerminated : ExitCode::kInterrupted,
+                    "interrupted: nothing was stored");
 }
 
 std::string param(const RedirectRequest& r, const char* name) {
@@ -46,12 +50,10 @@ void open_with_xdg_open(const std::string& url, bool display) {
   std::string program = "xdg-open";
   std::string arg = url;
   char* argv[] = {program.data(), arg.data(), nullptr};
+  // Not waited for: with some desktops xdg-open lasts as long as the browser, and the redirect must
+  // be answered meanwhile. pcusage exits soon after, which reaps it.
   pid_t pid = 0;
-  if (posix_spawnp(&pid, "xdg-open", &actions, nullptr, argv, environ) == 0) {
-    // xdg-open returns once the browser has the URL; do not leave a zombie behind.
-    int status = 0;
-    waitpid(pid, &status, 0);
-  }
+  posix_spawnp(&pid, "xdg-open", &actions, nullptr, argv, environ);
   posix_spawn_file_actions_destroy(&actions);
 }
 
@@ -84,7 +86,7 @@ Result<TokenAnswer> browser_sign_in(HttpClient& client, const Options& options,
   std::string code;
   const auto deadline = clock.now() + kBrowserWait;
   while (code.empty()) {
-    if (interrupted()) return make_error(ExitCode::kInterrupted, "interrupted: nothing was stored");
+    if (interrupted()) return interrupted_error();
     auto request = listener->next(std::chrono::milliseconds(0));
     if (!request) {
       if (clock.now() >= deadline) {
@@ -93,9 +95,7 @@ Result<TokenAnswer> browser_sign_in(HttpClient& client, const Options& options,
                           " minutes; nothing was stored (run pcusage login --browser again)");
       }
       if (!clock.sleep_until(std::min(deadline, clock.now() + kPollStep))) {
-        return make_error(
-            pending_signal() == SIGTERM ? ExitCode::kTerminated : ExitCode::kInterrupted,
-            "interrupted: nothing was stored");
+        return interrupted_error();
       }
       continue;
     }

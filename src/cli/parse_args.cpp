@@ -206,8 +206,10 @@ Status apply_config(CLI::App& app, Options& o, const EnvLookup& env, const CLI::
   return Ok{};
 }
 
-Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& env) {
-  Options o;
+namespace {
+
+// Parses into `o` (which keeps the settings' sources even when parsing fails).
+Result<Options> parse_into(Options& o, int argc, const char* const* argv, const EnvLookup& env) {
   CLI::App app{"Partner Center license usage insights", "pcusage"};
   app.set_help_flag();  // --help is ours, so that its text and exit code are too
 
@@ -503,6 +505,22 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
     o.output_file = output_file;
   }
   return o;
+}
+
+}  // namespace
+
+Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& env) {
+  Options o;
+  auto parsed = parse_into(o, argc, argv, env);
+  if (parsed) return parsed;
+  // A bad value from the config file: say where it was written.
+  Error e = parsed.error();
+  for (const auto& [key, where] : o.sources) {
+    const bool from_file = where.find(':') != std::string::npos;
+    if (from_file && e.message.rfind("--" + key + ":", 0) == 0)
+      e.message = where + ": " + e.message;
+  }
+  return e;
 }
 
 }  // namespace pcusage
