@@ -517,8 +517,9 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
   Error e = parsed.error();
   for (const auto& [key, where] : o.sources) {
     const bool from_file = where.find(':') != std::string::npos;
-    if (from_file && e.message.rfind("--" + key + ":", 0) == 0)
+    if (from_file && e.message.rfind("--" + key + ":", 0) == 0) {
       e.message = where + ": " + e.message;
+    }
   }
   return e;
 }
