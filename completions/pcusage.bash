@@ -22,13 +22,13 @@ _pcusage() {
   fi
 
   local opts='--token --token-file --token-command --refresh-token-file --tenant --client-id
-    --client-secret-file --authority --base-url --locale --correlation-id --input --timeout
+    --client-secret-file --authority --browser --profile --config --base-url --locale --correlation-id --input --timeout
     --connect-timeout --retries --max-pages --max-response-bytes --cacert -o --output --columns
     --no-header --sort --csv-allow-formulas --output-file --wide --customer --customers-from
     --all-customers --concurrency --keep-going --commercial --filter --groupby --top --skip -v
     --verbose -q --quiet --version -h --help'
-  local commands='usage deployment customers'
   local formats='table json ndjson csv tsv'
+  local commands='usage deployment customers login logout config'
   local fields='workloadName serviceName channel proratedLicensesUsagePercent processedDateTime
     attributes.objectType'
 
@@ -39,7 +39,7 @@ _pcusage() {
       [[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
       return
       ;;
-    --refresh-token-file | --client-secret-file | --cacert | --output-file)
+    --refresh-token-file | --client-secret-file | --cacert | --output-file | --config)
       _pcusage_files "$cur"
       return
       ;;
@@ -62,6 +62,13 @@ _pcusage() {
       local sorts='' f
       for f in $fields; do sorts+=" $f $f:desc $f:asc"; done
       mapfile -t COMPREPLY < <(compgen -W "$sorts" -- "$cur")
+      return
+      ;;
+    --profile)
+      # The profiles of the config file: "default" and each [profile NAME].
+      local config=${PCUSAGE_CONFIG:-${XDG_CONFIG_HOME:-$HOME/.config}/pcusage/config} names
+      names=$(sed -n 's/^[[:space:]]*\[profile[[:space:]]\{1,\}\([^]]*\)\].*/\1/p' "$config" 2>/dev/null)
+      mapfile -t COMPREPLY < <(compgen -W "default $names" -- "$cur")
       return
       ;;
     --token-command)

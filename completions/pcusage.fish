@@ -24,10 +24,25 @@ function __pcusage_sort
     end
 end
 
+# The profiles of the config file: "default" and each [profile NAME].
+function __pcusage_profiles
+    set -l config $PCUSAGE_CONFIG
+    if test -z "$config"
+        set -l home $XDG_CONFIG_HOME
+        test -z "$home"; and set home $HOME/.config
+        set config $home/pcusage/config
+    end
+    echo default
+    test -r $config; and string replace -rf '^\s*\[profile\s+([^\]]*)\].*' '$1' <$config
+end
+
 # Commands
 complete -c pcusage -n __fish_use_subcommand -a usage -d 'License usage (the default)'
 complete -c pcusage -n __fish_use_subcommand -a deployment -d 'License deployment'
 complete -c pcusage -n __fish_use_subcommand -a customers -d 'The customer list'
+complete -c pcusage -n __fish_use_subcommand -a login -d 'Sign in once and store the refresh token'
+complete -c pcusage -n __fish_use_subcommand -a logout -d 'Delete the stored tokens'
+complete -c pcusage -n __fish_use_subcommand -a config -d 'Print the effective settings'
 
 # Authentication
 complete -c pcusage -l token -x -d 'Bearer token (visible in ps)'
@@ -37,6 +52,9 @@ complete -c pcusage -l refresh-token-file -r -F -d 'Sign in with the refresh tok
 complete -c pcusage -l tenant -x -d 'Tenant to sign in to'
 complete -c pcusage -l client-id -x -d 'Application (client) id'
 complete -c pcusage -l client-secret-file -r -F -d 'File holding the application secret'
+complete -c pcusage -l browser -d 'login: sign in in a browser on this machine'
+complete -c pcusage -l profile -x -a '(__pcusage_profiles)' -d 'The profile to use'
+complete -c pcusage -l config -r -F -d 'The config file'
 complete -c pcusage -l authority -x -a 'https://login.microsoftonline.com https://login.microsoftonline.us https://login.chinacloudapi.cn' -d 'Sign-in service'
 
 # Request

@@ -135,7 +135,8 @@ TEST_CASE("token sources") {
   SECTION("no token at all") {
     FakeClient client;
     auto o = run_app(client, {});
-    require_failure(o, ExitCode::kUsage, "no token: give one with --token-file");
+    require_failure(o, ExitCode::kUsage,
+                    "no token: run 'pcusage login' once, or give one with --token-file");
     CHECK(client.sent.empty());
   }
   SECTION("empty, or with characters that could inject headers") {

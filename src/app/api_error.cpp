@@ -1,5 +1,6 @@
 #include "app/api_error.h"
 
+#include <cctype>
 #include <csignal>
 
 #include "core/signals.h"
@@ -50,6 +51,17 @@ std::string status_class_wording(long status) {
 bool is_redirect(long status) {
   return status == 300 || status == 301 || status == 302 || status == 303 || status == 307 ||
          status == 308;
+}
+
+// True when `word` occurs in `text` with no letter or digit on either side.
+bool has_word(std::string_view text, std::string_view word) {
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  for (std::size_t at = text.find(word); at != std::string_view::npos;
+       at = text.find(word, at + 1)) {
+    const std::size_t end = at + word.size();
+    if ((at == 0 || !alnum(text[at - 1])) && (end == text.size() || !alnum(text[end]))) return true;
+  }
+  return false;
 }
 
 std::string first_line(std::string_view s) {
@@ -178,6 +190,23 @@ Error http_error(const std::string& what, const HttpResponse& response) {
     detail = html_text(response.body);
   }
   if (!detail.empty()) msg += ": " + detail;
+  std::string hint;
+  // The sign-in service's answers get their own hints in sign_in.cpp; these are the API's.
+  const bool api = what.rfind("sign-in", 0) != 0;
+  if (api && response.status == 401) {
+    const std::string lower = to_lower(response.body);
+    if (lower.find("900421") != std::string::npos ||
+        lower.find("multi-factor") != std::string::npos || has_word(lower, "mfa")) {
+      msg = what +
+            ": the token was issued without multi-factor authentication; run pcusage login and "
+            "complete MFA (HTTP 401: " +
+            detail + ")";
+    } else {
+      hint =
+          " (access tokens last about an hour: run 'pcusage login' once, or use "
+          "--refresh-token-file, and pcusage signs in by itself)";
+    }
+  }
   const auto cid = find_header(response.headers, "MS-CorrelationId");
   const auto rid = find_header(response.headers, "MS-RequestId");
   if (!cid.empty() || !rid.empty()) {
@@ -187,7 +216,10 @@ Error http_error(const std::string& what, const HttpResponse& response) {
     if (!rid.empty()) msg += "MS-RequestId " + std::string(rid);
     msg += ")";
   }
-  return make_error(exit_code_for_status(response.status), printable_excerpt(msg, 600));
+  msg += hint;
+  Error e = make_error(exit_code_for_status(response.status), printable_excerpt(msg, 800));
+  e.http_status = response.status;
+  return e;
 }
 
 Error transport_error(const std::string& what, const TransportError& failure) {

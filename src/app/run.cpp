@@ -5,9 +5,11 @@
 
 #include "app/customer_reports.h"
 #include "app/fetch.h"
+#include "app/login.h"
 #include "app/report.h"
 #include "app/status_line.h"
 #include "app/token.h"
+#include "core/clock.h"
 #include "core/files.h"
 #include "core/signals.h"
 #include "core/uuid.h"
@@ -82,6 +84,35 @@ FetchSettings fetch_settings(const Options& options, Clock& clock) {
   return s;
 }
 
+// Fetches what the options ask for with the token in `s`.
+Result<Report> fetch_report(const Options& options, HttpClient& client, const FetchSettings& s,
+                            std::vector<Customer> customers, std::ostream& err) {
+  Report report;
+  report.default_columns = default_columns(options, per_customer(options));
+  if (options.command == Command::kCustomers) {
+    auto list = fetch_customer_list(client, s, err);
+    if (!list) return list.error();
+    report.data = std::move(*list);
+    return report;
+  }
+  if (!per_customer(options)) {
+    auto data = fetch_collection(client, s, report_path(options), err);
+    if (!data) return data.error();
+    report.data = std::move(*data);
+    return report;
+  }
+  if (options.all_customers) {
+    auto list = fetch_customer_list(client, s, err);
+    if (!list) return list.error();
+    customers = customers_of(*list);
+  }
+  auto rows = fetch_customer_reports(client, s, options, customers, err);
+  if (!rows) return rows.error();
+  report.data = std::move(rows->data);
+  report.failures = std::move(rows->failures);
+  return report;
+}
+
 Result<Report> load(const Options& options, HttpClient& client, std::ostream& all_err,
                     Clock& clock) {
   // -q: warnings go nowhere (errors are returned, and printed by the caller).
@@ -118,31 +149,8 @@ Result<Report> load(const Options& options, HttpClient& client, std::ostream& al
       }
     };
   }
-  auto token = obtain_token(options, client, s, err);
-  if (!token) return token.error();
-  s.token = std::move(*token);
-  if (options.command == Command::kCustomers) {
-    auto list = fetch_customer_list(client, s, err);
-    if (!list) return list.error();
-    report.data = std::move(*list);
-    return report;
-  }
-  if (!per_customer(options)) {
-    auto data = fetch_collection(client, s, report_path(options), err);
-    if (!data) return data.error();
-    report.data = std::move(*data);
-    return report;
-  }
-  if (options.all_customers) {
-    auto list = fetch_customer_list(client, s, err);
-    if (!list) return list.error();
-    customers = customers_of(*list);
-  }
-  auto rows = fetch_customer_reports(client, s, options, customers, err);
-  if (!rows) return rows.error();
-  report.data = std::move(rows->data);
-  report.failures = std::move(rows->failures);
-  return report;
+  return fetch_with_token(options, client, s, err,
+                          [&] { return fetch_report(options, client, s, customers, err); });
 }
 
 Status write_result(const Options& options, Report& report, Sink& out) {
@@ -213,7 +221,9 @@ ExitCode run(const Options& options, HttpClient& client, Sink& out, std::ostream
   }
   if (options.command == Command::kLogin || options.command == Command::kLogout ||
       options.command == Command::kConfig) {
-    return report(make_error(ExitCode::kUsage, "this command is not available"), err);
+    const AccountIo io{
+        clock, [&](const std::string& url) { open_with_xdg_open(url, options.has_display); }};
+    return run_account_command(options, client, io, out, err);
   }
   auto loaded = load(options, client, err, clock);
   if (interrupted()) return signal_exit_code();

@@ -1,9 +1,11 @@
 #include "app/token.h"
 
+#include <ctime>
 #include <vector>
 
 #include "app/sign_in.h"
 #include "app/token_command.h"
+#include "app/token_store.h"
 #include "core/files.h"
 #include "core/text.h"
 
@@ -47,13 +49,58 @@ Result<TokenSource> choose_token_source(const Options& options) {
   if (given.size() == 1) return given[0].first;
   if (options.env_token) return TokenSource::kEnvToken;
   if (options.refresh_token_file) return TokenSource::kEnvRefresh;
-  return make_error(ExitCode::kUsage,
-                    "no token: give one with --token-file PATH, the PCUSAGE_TOKEN variable, "
-                    "--token-command CMD or --refresh-token-file PATH (see 'pcusage --help')");
+  if (auto files = profile_files(options); files && file_exists(files->refresh_token)) {
+    return TokenSource::kProfile;
+  }
+  return make_error(
+      ExitCode::kUsage,
+      "no token: run 'pcusage login" +
+          std::string(options.profile == "default" ? "" : " --profile " + options.profile) +
+          "' once, or give one with --token-file PATH, the PCUSAGE_TOKEN "
+          "variable, --token-command CMD or --refresh-token-file PATH (see "
+          "'pcusage --help')");
 }
 
+namespace {
+
+// The profile's cached access token while it has more than 5 minutes left, else a sign-in with
+// its stored refresh token, whose answer refreshes the cache.
+Result<std::string> profile_token(const Options& options, HttpClient& client,
+                                  const FetchSettings& settings, std::ostream& err,
+                                  bool* from_cache) {
+  auto files = profile_files(options);
+  if (!files) return files.error();
+  warn_if_dir_shared(files->dir, err);
+  if (auto ok = check_token_file(files->refresh_token); !ok) return ok.error();
+  if (auto cached = read_cached_token(files->access_token, std::time(nullptr))) {
+    if (from_cache) *from_cache = true;
+    return *cached;
+  }
+  if (options.tenant.empty() || options.client_id.empty()) {
+    return make_error(ExitCode::kUsage,
+                      "profile \"" + options.profile + "\" has a stored token but no " +
+                          (options.tenant.empty() ? "tenant" : "client-id") + " in " +
+                          options.config_file + " (run 'pcusage login' again)");
+  }
+  auto answer = refresh_sign_in(client, options, settings, files->refresh_token, err);
+  if (!answer) return answer.error();
+  if (answer->expires_in > kCacheMarginSeconds) {
+    if (auto stored = write_cached_token(files->access_token, answer->access_token,
+                                         std::time(nullptr) + answer->expires_in);
+        !stored) {
+      err << "pcusage: warning: cannot cache the access token in " << files->access_token << ": "
+          << stored.error().message << "\n";
+    }
+  }
+  return answer->access_token;
+}
+
+}  // namespace
+
 Result<std::string> obtain_token(const Options& options, HttpClient& client,
-                                 const FetchSettings& settings, std::ostream& err) {
+                                 const FetchSettings& settings, std::ostream& err,
+                                 bool* from_cache) {
+  if (from_cache) *from_cache = false;
   auto source = choose_token_source(options);
   if (!source) return source.error();
   switch (*source) {
@@ -71,8 +118,15 @@ Result<std::string> obtain_token(const Options& options, HttpClient& client,
     case TokenSource::kRefresh:
     case TokenSource::kEnvRefresh:
       return sign_in(client, options, settings, err);
+    case TokenSource::kProfile:
+      return profile_token(options, client, settings, err, from_cache);
   }
   return make_error(ExitCode::kInternal, "no token source");
+}
+
+bool drop_cached_token(const Options& options) {
+  auto files = profile_files(options);
+  return files && remove_file(files->access_token);
 }
 
 }  // namespace pcusage

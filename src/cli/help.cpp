@@ -15,8 +15,16 @@ Commands:
   deployment    license deployment, partner-wide or per customer
   customers     the customer list (id, company name, domain, relationship)
 
+Account commands:
+  login                    sign in once (a device code; --browser for a browser
+                           on this machine) and store the refresh token under
+                           ~/.config/pcusage/ for the profile
+  logout                   delete the profile's stored tokens
+  config                   print the effective settings and where each came
+                           from (secrets are never shown)
+
 Authentication (at most one of the first four; without them PCUSAGE_TOKEN,
-then PCUSAGE_REFRESH_TOKEN_FILE):
+then PCUSAGE_REFRESH_TOKEN_FILE, then the profile's token from pcusage login):
   --token TOKEN            bearer token (visible to other users in ps: prefer
                            --token-file or PCUSAGE_TOKEN)
   --token-file PATH        read the token from PATH ('-' for stdin)
@@ -30,6 +38,11 @@ then PCUSAGE_REFRESH_TOKEN_FILE):
                            application secret (PCUSAGE_CLIENT_SECRET)
   --authority URL          sign-in service (PCUSAGE_AUTHORITY)
                            [https://login.microsoftonline.com]
+  --browser                login: sign in in a browser (authorization code
+                           with PKCE) instead of with a device code
+  --profile NAME           the profile to use [default] (PCUSAGE_PROFILE)
+  --config PATH            the config file (PCUSAGE_CONFIG)
+                           [~/.config/pcusage/config]
 
 Request:
   --base-url URL           API root [https://api.partnercenter.microsoft.com]
@@ -79,7 +92,8 @@ Diagnostics:
   -h, --help               print this help and exit
 
 Examples:
-  pcusage --token-file ~/.pcusage/token
+  pcusage login --tenant contoso.onmicrosoft.com --client-id APP-ID
+  pcusage                  (after login: signs in by itself)
   pcusage usage --all-customers -o csv --output-file usage.csv
   pcusage customers -o ndjson | jq -r .id |
     pcusage deployment --customers-from -

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,19 @@ struct Options {
   std::optional<std::string> client_secret_file;
   std::optional<std::string> env_client_secret;  // PCUSAGE_CLIENT_SECRET
   BaseUrl authority;
+
+  // Profiles and the config file.
+  std::string profile = "default";  // --profile, PCUSAGE_PROFILE
+  std::string config_file;          // --config, PCUSAGE_CONFIG, or {config_home}/config
+  std::string config_home;          // the folder of the config and the stored tokens; may be empty
+  // Where each setting came from, by key (the long option without dashes): "command line",
+  // "PCUSAGE_...", or "FILE:LINE"; a key missing here has its built-in default.
+  std::map<std::string, std::string> sources;
+
+  // pcusage login: the browser flow instead of the device code; a display to open it on
+  // (DISPLAY or WAYLAND_DISPLAY set).
+  bool browser = false;
+  bool has_display = false;
 
   // Request.
   BaseUrl base_url;

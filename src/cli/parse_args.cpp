@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <utility>
 
+#include "cli/config_file.h"
 #include "cli/help.h"
 #include "cli/sourced.h"
 #include "cli/usage_errors.h"
@@ -123,8 +124,96 @@ std::optional<std::string> process_env(const char* name) {
   return std::string(v);
 }
 
-Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& env) {
-  Options o;
+// Keys a config file may not set: secrets, and what picks the file and the profile.
+constexpr const char* kNotInConfig[] = {"token", "profile", "config", "help", "version"};
+
+// The settings that also come from an environment variable, which beats the config file.
+constexpr std::pair<const char*, const char*> kEnvSettings[] = {
+    {"tenant", "PCUSAGE_TENANT"},       {"client-id", "PCUSAGE_CLIENT_ID"},
+    {"authority", "PCUSAGE_AUTHORITY"}, {"base-url", "PCUSAGE_BASE_URL"},
+    {"locale", "PCUSAGE_LOCALE"},       {"refresh-token-file", "PCUSAGE_REFRESH_TOKEN_FILE"},
+};
+
+std::optional<std::string> set_env(const EnvLookup& env, const char* name) {
+  auto v = env(name);
+  return v && !v->empty() ? v : std::nullopt;
+}
+
+// Fills the options the command line left unset from the chosen profile of the config file,
+// unless their environment variable is set, and records where every setting came from.
+Status apply_config(CLI::App& app, Options& o, const EnvLookup& env, const CLI::Option* o_config,
+                    const std::string& config_flag, const CLI::Option* o_profile,
+                    const std::string& profile_flag) {
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->count() > 0 && !opt->get_lnames().empty()) {
+      o.sources[opt->get_lnames().front()] = "command line";
+    }
+  }
+  if (o_profile->count() > 0) {
+    o.profile = profile_flag;
+  } else if (auto p = set_env(env, "PCUSAGE_PROFILE")) {
+    o.profile = *p;
+    o.sources["profile"] = "PCUSAGE_PROFILE";
+  }
+  if (!is_profile_name(o.profile)) {
+    return usage("--profile: \"" + printable_excerpt(o.profile, 60) +
+                 "\" is not a profile name (letters, digits, '-', '_' and '.'; no '/' or '..')");
+  }
+  o.config_home = config_home(env);
+  const bool explicit_config = o_config->count() > 0 || set_env(env, "PCUSAGE_CONFIG");
+  if (o_config->count() > 0) {
+    o.config_file = config_flag;
+  } else if (auto c = set_env(env, "PCUSAGE_CONFIG")) {
+    o.config_file = *c;
+    o.sources["config"] = "PCUSAGE_CONFIG";
+  } else if (!o.config_home.empty()) {
+    o.config_file = o.config_home + "/config";
+  }
+  if (o.config_file.empty()) return Ok{};
+  auto profile = read_config_profile(o.config_file, o.profile);
+  if (!profile) return profile.error();
+  if (explicit_config && !profile->file_exists) {
+    return usage((o_config->count() > 0 ? "--config: " : "PCUSAGE_CONFIG: ") + o.config_file +
+                 " does not exist");
+  }
+  const bool account = o.command == Command::kLogin || o.command == Command::kLogout;
+  if (!profile->section_found && o.profile != "default" && !account) {
+    return usage("profile \"" + o.profile + "\" is not in " + o.config_file + " (add a [profile " +
+                 o.profile + "] section, or run 'pcusage login --profile " + o.profile + "')");
+  }
+  for (const auto& entry : profile->entries) {
+    const std::string where = o.config_file + ":" + std::to_string(entry.line);
+    CLI::Option* opt = app.get_option_no_throw("--" + entry.key);
+    bool allowed = opt != nullptr;
+    for (const char* k : kNotInConfig) allowed = allowed && entry.key != k;
+    if (!allowed) {
+      return usage(where + ": unknown key \"" + printable_excerpt(entry.key, 40) +
+                   "\" (keys are long options without their dashes, such as tenant or locale)");
+    }
+    if (opt->count() > 0) continue;
+    bool env_wins = false;
+    for (const auto& [key, var] : kEnvSettings) {
+      if (entry.key == key && set_env(env, var)) env_wins = true;
+    }
+    if (env_wins) continue;
+    try {
+      opt->add_result(entry.value);
+      opt->run_callback();
+    } catch (const CLI::Error& e) {
+      return usage(where + ": " + entry.key + ": " + one_line(e.what()));
+    }
+    o.sources[entry.key] = where;
+  }
+  for (const auto& [key, var] : kEnvSettings) {
+    if (o.sources.count(key) == 0 && set_env(env, var)) o.sources[key] = var;
+  }
+  return Ok{};
+}
+
+namespace {
+
+// Parses into `o` (which keeps the settings' sources even when parsing fails).
+Result<Options> parse_into(Options& o, int argc, const char* const* argv, const EnvLookup& env) {
   CLI::App app{"Partner Center license usage insights", "pcusage"};
   app.set_help_flag();  // --help is ours, so that its text and exit code are too
 
@@ -133,7 +222,7 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
   std::vector<std::string> customers;
   std::string token, token_file, base_url, locale, correlation_id, input, timeout, connect_timeout,
       retries, max_pages, max_bytes, cacert, format, columns, sort, output_file, token_command,
-      refresh_file, tenant, client_id, secret_file, authority;
+      refresh_file, tenant, client_id, secret_file, authority, profile, config;
   auto* o_token = app.add_option("--token", token, "the bearer token");
   auto* o_token_file = app.add_option("--token-file", token_file, "a file path, or - for stdin");
   auto* o_command = app.add_option("--token-command", token_command, "a shell command");
@@ -170,6 +259,9 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
   auto* o_groupby = app.add_option("--groupby", groupby);
   auto* o_top = app.add_option("--top", top);
   auto* o_skip = app.add_option("--skip", skip);
+  auto* o_profile = app.add_option("--profile", profile);
+  auto* o_config = app.add_option("--config", config);
+  auto* o_browser = app.add_flag("--browser", o.browser);
   auto* o_command_name = app.add_option("command", command);
   app.add_flag("--wide", o.wide);
   app.add_flag("-v,--verbose", o.verbose);
@@ -212,10 +304,15 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
                                           {o_all_customers, "--all-customers", kCustomerReports},
                                           {o_concurrency, "--concurrency", kCustomerReports},
                                           {o_keep_going, "--keep-going", kCustomerReports},
-                                          {o_commercial, "--commercial", kCustomerReports}});
+                                          {o_commercial, "--commercial", kCustomerReports},
+                                          {o_browser, "--browser", bit(Command::kLogin)}});
       !e) {
     return e.error();
   }
+  if (auto e = apply_config(app, o, env, o_config, config, o_profile, profile); !e) {
+    return e.error();
+  }
+  o.has_display = set_env(env, "DISPLAY") || set_env(env, "WAYLAND_DISPLAY");
   for (const auto& [opt, name] : {std::pair{o_filter, "--filter"},
                                   {o_groupby, "--groupby"},
                                   {o_top, "--top"},
@@ -300,20 +397,27 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
   auto parsed_authority = parse_base_url(auth_url.value, auth_url.source);
   if (!parsed_authority) return parsed_authority.error();
   o.authority = *parsed_authority;
-  if (o.refresh_token_file) {
-    for (const auto& [value, name] : {std::pair{&tenant_setting, "--tenant (or PCUSAGE_TENANT)"},
-                                      {&client_setting, "--client-id (or PCUSAGE_CLIENT_ID)"}}) {
-      if (!*value || (*value)->value.empty()) {
-        return usage(std::string("the refresh-token sign-in needs ") + name);
-      }
-      // Both go into the sign-in URL or form: keep them to the characters such ids have.
-      for (char c : (*value)->value) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
-        if (!ok) {
-          return usage((*value)->source + ": \"" + printable_excerpt((*value)->value, 80) +
-                       "\" is not a tenant or client id");
-        }
+  if (o.command == Command::kLogin && o.client_secret_file && !o.browser) {
+    return usage(
+        "--client-secret-file applies to 'pcusage login --browser'; the device-code flow is for "
+        "public clients and sends no secret");
+  }
+  const bool signs_in = o.refresh_token_file.has_value() || o.command == Command::kLogin;
+  for (const auto& [value, name] : {std::pair{&tenant_setting, "--tenant (or PCUSAGE_TENANT)"},
+                                    {&client_setting, "--client-id (or PCUSAGE_CLIENT_ID)"}}) {
+    if (!*value || (*value)->value.empty()) {
+      if (!signs_in) continue;
+      return usage(std::string(o.command == Command::kLogin ? "pcusage login"
+                                                            : "the refresh-token sign-in") +
+                   " needs " + name);
+    }
+    // Both go into the sign-in URL or form: keep them to the characters such ids have.
+    for (char c : (*value)->value) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_';
+      if (!ok) {
+        return usage((*value)->source + ": \"" + printable_excerpt((*value)->value, 80) +
+                     "\" is not a tenant or client id");
       }
     }
   }
@@ -417,6 +521,23 @@ Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& e
     o.output_file = output_file;
   }
   return o;
+}
+
+}  // namespace
+
+Result<Options> parse_args(int argc, const char* const* argv, const EnvLookup& env) {
+  Options o;
+  auto parsed = parse_into(o, argc, argv, env);
+  if (parsed) return parsed;
+  // A bad value from the config file: say where it was written.
+  Error e = parsed.error();
+  for (const auto& [key, where] : o.sources) {
+    const bool from_file = where.find(':') != std::string::npos;
+    if (from_file && e.message.rfind("--" + key + ":", 0) == 0) {
+      e.message = where + ": " + e.message;
+    }
+  }
+  return e;
 }
 
 }  // namespace pcusage

@@ -26,6 +26,7 @@ enum class ExitCode : int {
 struct Error {
   ExitCode code = ExitCode::kInternal;
   std::string message;
+  long http_status = 0;  // the status of the response that failed, 0 when none arrived
 };
 
 // Either a value or an Error.

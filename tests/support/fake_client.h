@@ -1,5 +1,5 @@
-// In-memory seams: an HttpClient that replays scripted outcomes or answers through a function,
-// and a clock that jumps instead of sleeping.
+// An in-memory HttpClient that replays scripted outcomes or answers through a function, on a
+// FakeClock (fake_clock.h) when concurrency and timing matter.
 #pragma once
 
 #include <algorithm>
@@ -9,28 +9,10 @@
 #include <utility>
 #include <vector>
 
-#include "core/clock.h"
+#include "support/fake_clock.h"
 #include "http/http_client.h"
 
 namespace pcusage::test {
-
-// A clock whose time moves only when something waits on it; sleeping never blocks.
-class FakeClock : public Clock {
- public:
-  std::chrono::steady_clock::time_point now() const override { return m_now; }
-  bool sleep_until(std::chrono::steady_clock::time_point t) override {
-    sleeps.push_back(t - m_now);
-    if (t > m_now) m_now = t;
-    return true;
-  }
-  // Moves the time forward to `t` (never back).
-  void advance_to(std::chrono::steady_clock::time_point t) { m_now = std::max(m_now, t); }
-  // Every wait asked of sleep_until, in order.
-  std::vector<std::chrono::steady_clock::duration> sleeps;
-
- private:
-  std::chrono::steady_clock::time_point m_now{std::chrono::hours(1000)};
-};
 
 // How a responder answers one request: the outcome, and how long after its start it arrives.
 struct Answer {
