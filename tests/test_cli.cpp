@@ -8,6 +8,7 @@
 #include "cli/help.h"
 #include "cli/parse_args.h"
 #include "support/run_app.h"
+#include "support/temp_dir.h"
 
 using namespace pcusage;
 
@@ -49,6 +50,9 @@ TEST_CASE("defaults") {
 }
 
 TEST_CASE("every flag is parsed") {
+  const test::TempDir dir;
+  const std::string ca = dir.write("ca.pem", test::kPemStub);
+  const std::string out = dir.at("out.csv");
   auto r = parse({"--token",
                   "t1",
                   "--base-url",
@@ -75,10 +79,10 @@ TEST_CASE("every flag is parsed") {
                   "--max-response-bytes",
                   "2M",
                   "--cacert",
-                  "ca.pem",
+                  ca,
                   "--csv-allow-formulas",
                   "--output-file",
-                  "out.csv",
+                  out,
                   "-v"});
   REQUIRE(r.ok());
   CHECK(*r->token == "t1");
@@ -96,9 +100,9 @@ TEST_CASE("every flag is parsed") {
   CHECK(r->retries == 0);
   CHECK(r->max_pages == 7);
   CHECK(r->max_response_bytes == 2u << 20);
-  CHECK(r->ca_file == "ca.pem");
+  CHECK(r->ca_file == ca);
   CHECK(r->csv_allow_formulas);
-  CHECK(*r->output_file == "out.csv");
+  CHECK(*r->output_file == out);
   CHECK(r->verbose);
 }
 

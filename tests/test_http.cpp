@@ -422,7 +422,7 @@ TEST_CASE("the run's deadline bounds the whole exchange", "[http]") {
     request.deadline = start + seconds(1);
     const TransportError& error = error_of(client->send(request));
     CHECK(error.kind == TransportFailure::kDeadline);
-    CHECK(error.message == "the --timeout deadline passed");
+    CHECK(error.message == "the deadline passed");
     CHECK(seconds_since(start) >= 0.9);
     CHECK(seconds_since(start) < 3.0);
   }

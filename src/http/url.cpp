@@ -1,10 +1,49 @@
-#include "core/url.h"
+// The URL rules of core/url.h, on libcurl's own parser (CURLU): what is checked here is what the
+// transfer will connect to.
+#include <curl/curl.h>
+
+#include <memory>
+#include <utility>
 
 #include "core/text.h"
+#include "core/url.h"
 
 namespace pcusage {
 
 namespace {
+
+// A URL parsed by libcurl, with the parts read back as strings.
+class ParsedUrl {
+ public:
+  explicit ParsedUrl(std::string_view url) : m_url(curl_url()) {
+    const std::string text(url);
+    m_code = m_url == nullptr
+                 ? CURLUE_OUT_OF_MEMORY
+                 : curl_url_set(m_url.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME);
+  }
+
+  bool ok() const { return m_code == CURLUE_OK; }
+  // Why the URL did not parse.
+  CURLUcode code() const { return m_code; }
+
+  // The part, or empty when it is absent.
+  std::string get(CURLUPart part, unsigned int flags = 0) const {
+    char* text = nullptr;
+    std::string value;
+    if (curl_url_get(m_url.get(), part, &text, flags) == CURLUE_OK && text != nullptr) {
+      value = text;
+    }
+    curl_free(text);
+    return value;
+  }
+
+ private:
+  struct Deleter {
+    void operator()(CURLU* url) const { curl_url_cleanup(url); }
+  };
+  std::unique_ptr<CURLU, Deleter> m_url;
+  CURLUcode m_code = CURLUE_OK;
+};
 
 Error bad(std::string_view flag, std::string_view url, std::string_view why) {
   return make_error(ExitCode::kUsage, std::string(flag) + ": \"" + printable_excerpt(url, 100) +
@@ -51,53 +90,44 @@ Result<BaseUrl> parse_base_url(std::string_view url, std::string_view flag) {
   if (!is_visible_ascii(url)) {
     return bad(flag, url, "is not a URL (spaces or non-ASCII characters)");
   }
-  BaseUrl out;
-  const std::size_t colon = url.find("://");
-  if (colon == std::string_view::npos) return bad(flag, url, "is not an absolute https:// URL");
-  out.scheme = to_lower(url.substr(0, colon));
-  if (out.scheme != "https" && out.scheme != "http") {
-    return bad(flag, url, "must use https://");
+  if (url.find("://") == std::string_view::npos) {
+    return bad(flag, url, "is not an absolute https:// URL");
   }
-  std::string_view rest = url.substr(colon + 3);
-  if (rest.find_first_of("?#") != std::string_view::npos) {
+  ParsedUrl parsed(url);
+  switch (parsed.code()) {
+    case CURLUE_OK:
+      break;
+    case CURLUE_BAD_PORT_NUMBER:
+      return bad(flag, url, "has a malformed port");
+    case CURLUE_BAD_IPV6:
+      return bad(flag, url, "has a malformed IPv6 host");
+    case CURLUE_NO_HOST:
+      return bad(flag, url, "has no host");
+    default:
+      return bad(flag, url, "is not a URL");
+  }
+  BaseUrl out;
+  out.scheme = to_lower(parsed.get(CURLUPART_SCHEME));
+  if (out.scheme != "https" && out.scheme != "http") return bad(flag, url, "must use https://");
+  if (!parsed.get(CURLUPART_QUERY).empty() || !parsed.get(CURLUPART_FRAGMENT).empty() ||
+      url.find_first_of("?#") != std::string_view::npos) {
     return bad(flag, url, "must not have a query or fragment");
   }
-  const std::size_t slash = rest.find('/');
-  std::string_view authority = rest.substr(0, slash);
-  std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
-  if (authority.find('@') != std::string_view::npos) {
+  if (!parsed.get(CURLUPART_USER).empty() || !parsed.get(CURLUPART_PASSWORD).empty() ||
+      !parsed.get(CURLUPART_OPTIONS).empty()) {
     return bad(flag, url, "must not carry a user name or password");
   }
-  if (authority.empty()) return bad(flag, url, "has no host");
-  if (authority.front() == '[') {
-    const std::size_t close = authority.find(']');
-    if (close == std::string_view::npos) return bad(flag, url, "has a malformed IPv6 host");
-    out.host = std::string(authority.substr(0, close + 1));
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':' || !is_digits(after.substr(1))) {
-        return bad(flag, url, "has a malformed port");
-      }
-      out.port = std::string(after.substr(1));
-    }
-  } else {
-    const std::size_t pcolon = authority.find(':');
-    out.host = std::string(authority.substr(0, pcolon));
-    if (pcolon != std::string_view::npos) {
-      if (!is_digits(authority.substr(pcolon + 1))) return bad(flag, url, "has a malformed port");
-      out.port = std::string(authority.substr(pcolon + 1));
-    }
-  }
+  out.host = parsed.get(CURLUPART_HOST);
   if (out.host.empty()) return bad(flag, url, "has no host");
-  if (!out.port.empty() && (out.port.size() > 5 || std::stoi(out.port) > 65535)) {
-    return bad(flag, url, "has a malformed port");
-  }
+  // As a number, and left out when it is the scheme's default: https://host:0443 is https://host.
+  out.port = parsed.get(CURLUPART_PORT, CURLU_NO_DEFAULT_PORT);
   if (out.scheme == "http" && !is_loopback_host(out.host)) {
     return bad(flag, url,
                "must use https:// (http:// is only allowed to localhost, 127.0.0.0/8 or [::1])");
   }
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  out.prefix = std::string(path);
+  std::string path = parsed.get(CURLUPART_PATH);
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  out.prefix = std::move(path);
   return out;
 }
 
@@ -119,6 +149,16 @@ std::string percent_encode(std::string_view s, bool space_as_plus) {
     }
   }
   return out;
+}
+
+bool same_origin(const BaseUrl& base, std::string_view url) {
+  ParsedUrl a(base.origin());
+  ParsedUrl b(url);
+  // Credentials in a link would be sent along with the token.
+  if (!a.ok() || !b.ok() || !b.get(CURLUPART_USER).empty()) return false;
+  return to_lower(a.get(CURLUPART_SCHEME)) == to_lower(b.get(CURLUPART_SCHEME)) &&
+         to_lower(a.get(CURLUPART_HOST)) == to_lower(b.get(CURLUPART_HOST)) &&
+         a.get(CURLUPART_PORT, CURLU_DEFAULT_PORT) == b.get(CURLUPART_PORT, CURLU_DEFAULT_PORT);
 }
 
 }  // namespace pcusage

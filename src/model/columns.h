@@ -20,10 +20,12 @@ struct Column {
 const std::vector<std::string>& default_column_names();
 
 // Every field seen in the items, nested objects flattened to dotted paths, in first-seen order.
-// A non-empty object is flattened; scalars, arrays and empty objects are leaves.
+// A non-empty object is flattened; scalars, arrays and empty objects are leaves. A dot or backslash
+// in a member name is escaped with a backslash (`a\.b`), so no two columns share a name.
 std::vector<Column> all_columns(const Dataset& data);
 
-// Resolves names (dotted paths; "*" expands to all_columns) against the items. When the dataset has
+// Resolves names (dotted paths, `\.` for a dot within a member name; "*" expands to all_columns,
+// or to the default columns when there are no items) against the items. When the dataset has
 // items and a name reaches no item, fails with ExitCode::kUsage listing the available fields,
 // unless `lenient` (the default columns are never an error).
 Result<std::vector<Column>> resolve_columns(const Dataset& data,
