@@ -8,8 +8,8 @@
 #include <atomic>
 #include <csignal>
 #include <fstream>
-#include <thread>
 #include <sstream>
+#include <thread>
 
 #include "app/api_error.h"
 #include "app/html_text.h"
@@ -98,8 +98,8 @@ TEST_CASE("an exception is one internal error line and exit 1, not an abort") {
     std::ofstream big(dir.at("big.json"), std::ios::binary);
     big << std::string(64u << 20, ' ');
   }
-  const std::string command = "ulimit -v 49152; exec " + std::string(PCUSAGE_BINARY) +
-                              " --input " + dir.at("big.json") + " --max-response-bytes 1G";
+  const std::string command = "ulimit -v 49152; exec " + std::string(PCUSAGE_BINARY) + " --input " +
+                              dir.at("big.json") + " --max-response-bytes 1G";
   const ProcessResult r = run_process({"/bin/sh", "-c", command}, base_env());
   INFO(r.err);
   CHECK(r.status == 1);
@@ -117,7 +117,7 @@ TEST_CASE("report_internal words what escaped") {
 
 // --- 4, 11, 12: flags checked where they are parsed ---------------------------------------------
 
-TEST_CASE("--cacert: a missing or non-PEM file is a usage error, not a network failure") {
+TEST_CASE("option --cacert: a missing or non-PEM file is a usage error, not a network failure") {
   const TempDir dir;
   require_usage(parse({"--cacert", dir.at("missing.pem")}), "--cacert: cannot read");
   require_usage(parse({"--cacert", dir.write("notes.txt", "not a certificate\n")}),
@@ -131,7 +131,7 @@ TEST_CASE("--cacert: a missing or non-PEM file is a usage error, not a network f
   CHECK(server.requests().empty());
 }
 
-TEST_CASE("--token-file: a file too large to be a token is a usage error about the token") {
+TEST_CASE("option --token-file: a file too large to be a token is a usage error about the token") {
   const TempDir dir;
   const std::string big = dir.write("token", std::string(1000000, 'a'));
   require_usage(parse({"--token-file", big}), "too large for a token");
@@ -140,9 +140,8 @@ TEST_CASE("--token-file: a file too large to be a token is a usage error about t
   require_failure(r, 2, "--token-file");
   CHECK(r.err.find("max-response-bytes") == std::string::npos);
   // Through stdin there is no size to check up front: the read is bounded and worded the same way.
-  const ProcessResult piped =
-      run_pcusage({"--token-file", "-", "--base-url", "http://127.0.0.1:9"}, base_env(),
-                  std::string(1000000, 'a'));
+  const ProcessResult piped = run_pcusage({"--token-file", "-", "--base-url", "http://127.0.0.1:9"},
+                                          base_env(), std::string(1000000, 'a'));
   require_failure(piped, 2, "--token-file: larger than");
 }
 
@@ -156,7 +155,7 @@ TEST_CASE("numbers in flags never overflow into a smaller value") {
   CHECK(r->max_response_bytes == std::size_t{1} << 40);
 }
 
-TEST_CASE("--output-file: a folder that cannot take the file fails before any request") {
+TEST_CASE("option --output-file: a folder that cannot take the file fails before any request") {
   const TempDir dir;
   LoopbackServer server(always(200, kSeed));
   SECTION("a missing folder") {
@@ -187,7 +186,7 @@ TEST_CASE("--output-file: a folder that cannot take the file fails before any re
 
 // --- 12: --input reads what pcusage wrote --------------------------------------------------------
 
-TEST_CASE("--input reads -o json and -o ndjson output back, giving the same CSV") {
+TEST_CASE("option --input reads -o json and -o ndjson output back, giving the same CSV") {
   LoopbackServer server(always(200, kSeed));
   const ProcessResult direct = against(server, {"-o", "csv", "--columns", "*"});
   REQUIRE(direct.status == 0);
@@ -240,12 +239,13 @@ TEST_CASE("zero items with --columns '*' print the report's header") {
   const ProcessResult r = against(server, {"-o", "csv", "--columns", "*"});
   INFO(r.err);
   CHECK(r.status == 0);
-  CHECK(r.out == "workloadName,serviceName,channel,proratedLicensesUsagePercent,processedDateTime\n");
+  CHECK(r.out ==
+        "workloadName,serviceName,channel,proratedLicensesUsagePercent,processedDateTime\n");
 }
 
 // --- 5: unique column names ----------------------------------------------------------------------
 
-TEST_CASE("--columns '*' never prints two columns with the same name") {
+TEST_CASE("option --columns '*' never prints two columns with the same name") {
   Dataset data;
   REQUIRE(parse_page(R"({"items":[{"a.b":1,"a":{"b":2},"c\\d":3}]})", data).ok());
   std::vector<std::string> names;
@@ -284,11 +284,14 @@ TEST_CASE("the sent MS-CorrelationId is in the error line when the server did no
                                      "--retries", "0", "--correlation-id", id});
   INFO(o.err);
   CHECK(o.code == ExitCode::kUnavailable);
-  CHECK(o.err == "pcusage: error: request failed: HTTP 502 Bad Gateway: Bad Gateway "
-                 "(MS-CorrelationId " + id + ")\n");
+  CHECK(o.err ==
+        "pcusage: error: request failed: HTTP 502 Bad Gateway: Bad Gateway "
+        "(MS-CorrelationId " +
+            id + ")\n");
   // The server's echo wins.
   HttpResponse echoed = response(404, "", {{"MS-CorrelationId", "server-id"}});
-  CHECK(http_error("x", echoed, id).message == "x: HTTP 404 Not Found (MS-CorrelationId server-id)");
+  CHECK(http_error("x", echoed, id).message ==
+        "x: HTTP 404 Not Found (MS-CorrelationId server-id)");
 }
 
 TEST_CASE("501 is permanent: exit 4, not retried") {
@@ -310,9 +313,10 @@ TEST_CASE("a proxy that refuses the tunnel is named and not retried") {
     env["HTTPS_PROXY"] = "http://user:pw-s3cret@127.0.0.1:" + std::to_string(proxy.port());
     env["PCUSAGE_TOKEN"] = kToken;
     const ProcessResult r = run_pcusage({"--base-url", "https://pc.example.test"}, env);
-    require_failure(r, 6, "the proxy 127.0.0.1 port " + std::to_string(proxy.port()) +
-                              " (from HTTPS_PROXY) answered the tunnel request (CONNECT) with HTTP " +
-                              std::to_string(status));
+    require_failure(r, 6,
+                    "the proxy 127.0.0.1 port " + std::to_string(proxy.port()) +
+                        " (from HTTPS_PROXY) answered the tunnel request (CONNECT) with HTTP " +
+                        std::to_string(status));
     CHECK(r.err.find("pw-s3cret") == std::string::npos);
     const auto requests = proxy.requests();
     REQUIRE(requests.size() == 1);
@@ -333,9 +337,9 @@ TEST_CASE("a dead proxy reads as the proxy, not the service") {
   env["PCUSAGE_TOKEN"] = kToken;
   const ProcessResult r =
       run_pcusage({"--base-url", "https://pc.example.test", "--retries", "0"}, env);
-  require_failure(r, 6,
-                  "cannot connect to the proxy 127.0.0.1 port " + std::to_string(port) +
-                      " (from https_proxy)");
+  require_failure(
+      r, 6,
+      "cannot connect to the proxy 127.0.0.1 port " + std::to_string(port) + " (from https_proxy)");
 }
 
 TEST_CASE("which proxy libcurl takes from the environment") {
@@ -434,8 +438,8 @@ TEST_CASE("AtomicFile syncs the folder after the rename") {
       {strace, "-f", "-e", "trace=openat,rename,fsync", PCUSAGE_BINARY, "--input",
        PCUSAGE_SOURCE_DIR "/examples/usage-response.json", "--output-file", dir.at("out.txt")},
       base_env());
-  if (r.err.find("PTRACE") != std::string::npos || r.err.find("Operation not permitted") !=
-                                                        std::string::npos) {
+  if (r.err.find("PTRACE") != std::string::npos ||
+      r.err.find("Operation not permitted") != std::string::npos) {
     WARN("ptrace is not allowed here; the folder sync is not observed");
     return;
   }

@@ -605,7 +605,7 @@ TEST_CASE("body growth: doubling, capped at the limit and at a declared length",
   constexpr std::size_t kStep = kBodyGrowthStep;
   CHECK(next_body_capacity(0, 10, 1u << 30, 200000000) == kStep);  // never from the header alone
   CHECK(next_body_capacity(0, 10, 1u << 30, 0) == kStep);
-  CHECK(next_body_capacity(0, 10, 100, 0) == 100);                 // never past the limit
+  CHECK(next_body_capacity(0, 10, 100, 0) == 100);  // never past the limit
   CHECK(next_body_capacity(kStep, kStep + 1, 1u << 30, 0) == 2 * kStep);
   CHECK(next_body_capacity(kStep, kStep + 1, 1u << 30, kStep + 5) == kStep + 5);
   // A doubling that would pass half the limit goes to the limit: the copy holds at most it.

@@ -162,6 +162,12 @@ Result<std::vector<Column>> resolve_columns(const Dataset& data,
       std::vector<Column> all = data.items().empty()
                                     ? resolve_columns(data, default_column_names(), true).value()
                                     : all_columns(data);
+      if (all.size() > kMaxStarColumns) {
+        return Error{ExitCode::kInvalid,
+                     std::string(flag) + ": \"*\" would make " + std::to_string(all.size()) +
+                         " columns, more than " + std::to_string(kMaxStarColumns) +
+                         "; the items have too many distinct fields: name the columns"};
+      }
       out.insert(out.end(), std::make_move_iterator(all.begin()),
                  std::make_move_iterator(all.end()));
       continue;
