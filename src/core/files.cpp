@@ -137,12 +137,14 @@ Status AtomicFile::commit() {
   const std::size_t slash = m_target.rfind('/');
   const std::string dir = slash == std::string::npos ? "." : m_target.substr(0, slash + 1);
   const int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd < 0)
+  if (dir_fd < 0) {
     return make_error(ExitCode::kInternal, "cannot sync " + dir + ": " + errno_text());
-  const bool synced = fsync(dir_fd) == 0;
-  const std::string why = synced ? std::string() : errno_text();
-  close(dir_fd);
-  if (!synced) return make_error(ExitCode::kInternal, "cannot sync " + dir + ": " + why);
+  }
+  const DescriptorGuard guard{dir_fd};
+  // Some file systems cannot sync a folder (EINVAL, ENOTSUP): there is nothing more to do.
+  if (fsync(dir_fd) != 0 && errno != EINVAL && errno != ENOTSUP) {
+    return make_error(ExitCode::kInternal, "cannot sync " + dir + ": " + errno_text());
+  }
   return Ok{};
 }
 
