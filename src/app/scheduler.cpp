@@ -185,7 +185,8 @@ class Batch {
       got_response = true;
       if (m_settings.verbose) trace_response(m_err, *response);
       if (response->status >= 200 && response->status < 300) return answered(index, *response);
-      last = http_error(m_policy.what, *response);
+      last = http_error(m_policy.what, *response,
+                        find_header(job.request.headers, "MS-CorrelationId"));
       if (!is_retryable_status(response->status)) return fail(index, std::move(last));
       wait = parse_retry_after(find_header(response->headers, "Retry-After"), std::time(nullptr));
       shared_wait = wait && (response->status == 429 || response->status == 503);

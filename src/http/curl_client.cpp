@@ -431,7 +431,7 @@ TransportError CurlClient::classify(CURLcode code, const Exchange& exchange) con
   const std::optional<ProxySetting> proxy = proxy_for(request.url, process_proxy_env);
   if (proxy) {
     long connect_code = 0;
-    curl_easy_getinfo(m_handle.get(), CURLINFO_HTTP_CONNECTCODE, &connect_code);
+    curl_easy_getinfo(exchange.handle.get(), CURLINFO_HTTP_CONNECTCODE, &connect_code);
     const std::string name = proxy_name(*proxy);
     if (connect_code >= 300) {
       return failure(TransportFailure::kProxyRefused,

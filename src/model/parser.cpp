@@ -448,8 +448,8 @@ Error invalid(std::string message) {
 }
 
 // Reads the first top-level object only as far as a member named "items" (or the commercial
-// envelope's "Value"): a service response has one, an item that `-o ndjson` wrote does not. Usually a few bytes of a response, one line of
-// NDJSON.
+// envelope's "Value"): a service response has one, an item that `-o ndjson` wrote does not. Usually
+// a few bytes of a response, one line of NDJSON.
 class ItemsProbe : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ItemsProbe> {
  public:
   bool found() const { return m_found; }
