@@ -71,6 +71,9 @@ check cron-gives-up 6 yes no
 [ "$(calls)" = 2 ] || fail "cron-gives-up: $(calls) calls, expected 2 (PCUSAGE_CRON_ATTEMPTS=2)"
 grep -q "fake failure 6" "$work/cron-gives-up.err" || fail "cron-gives-up: pcusage's error not shown"
 grep -q "giving up after 2 attempt" "$work/cron-gives-up.err" || fail "cron-gives-up: no 'giving up' line"
+fake_run cron-not-implemented "4" 3
+check cron-not-implemented 4 yes no
+[ "$(calls)" = 1 ] || fail "cron-not-implemented: exit 4 (501) was retried ($(calls) calls)"
 fake_run cron-auth "3" 3
 check cron-auth 3 yes no
 [ "$(calls)" = 1 ] || fail "cron-auth: exit 3 was retried ($(calls) calls)"
@@ -101,6 +104,12 @@ if command -v sqlite3 >/dev/null; then
   check sqlite-fail 2 yes no
   got=$(sqlite3 "$db" "SELECT COUNT(*) FROM usage" 2>&1)
   [ "$got" = 5 ] || fail "sqlite-fail: the previous table was not kept (count: $got)"
+  # An account with no usage: an empty table with the report's columns, not a failure.
+  printf '{"totalCount":0,"items":[]}' >"$work/empty.json"
+  PCUSAGE=$pcusage run sqlite-empty "$src/examples/to-sqlite.sh" "$db" --input "$work/empty.json"
+  check sqlite-empty 0 yes yes
+  got=$(sqlite3 "$db" "SELECT COUNT(*) FROM usage; SELECT name FROM pragma_table_info('usage') LIMIT 1" 2>&1 | tr '\n' ' ')
+  [ "$got" = "0 workloadName " ] || fail "sqlite-empty: unexpected table: $got"
 else
   echo "examples: note: sqlite3 is not installed; to-sqlite.sh not tried"
 fi

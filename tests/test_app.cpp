@@ -538,28 +538,33 @@ TEST_CASE("option --version names the program and the HTTP library") {
   CHECK(o.out.find("(fakehttp/1.0)") != std::string::npos);
 }
 
+// The MS-CorrelationId these tests send, and how an error line names it when the server did not
+// echo it.
+const char* const kCid = "0b9f6a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
+const std::string kSent = std::string(" (MS-CorrelationId ") + kCid + ")";
+
 TEST_CASE("the error after retries says how many attempts were made and why it stopped") {
   SECTION("out of retries") {
     std::vector<HttpResult> script(
         3, response(503, R"({"code":503,"description":"down"})", {{"Retry-After", "0"}}));
     FakeClient client(script);
-    auto o = run_app(client, with_token({"--retries", "2"}));
+    auto o = run_app(client, with_token({"--retries", "2", "--correlation-id", kCid}));
     CHECK(o.err ==
-          "pcusage: error: request failed: HTTP 503 Service Unavailable: 503: down (after 3 "
-          "attempts, all that --retries 2 allows)\n");
+          "pcusage: error: request failed: HTTP 503 Service Unavailable: 503: down" + kSent +
+              " (after 3 attempts, all that --retries 2 allows)\n");
   }
   SECTION("the next wait would pass --timeout") {
     FakeClient client({response(503, "", {{"Retry-After", "0"}}),
                        response(429, "", {{"Retry-After", "57"}}), response(200, kSeed)});
-    auto o = run_app(client, with_token({"--timeout", "5"}));
+    auto o = run_app(client, with_token({"--timeout", "5", "--correlation-id", kCid}));
     CHECK(o.err ==
-          "pcusage: error: request failed: HTTP 429 Too Many Requests (after 2 attempts; the next "
-          "wait, 57 s, would pass the --timeout of 5 s)\n");
+          "pcusage: error: request failed: HTTP 429 Too Many Requests" + kSent +
+              " (after 2 attempts; the next wait, 57 s, would pass the --timeout of 5 s)\n");
   }
   SECTION("a single attempt adds nothing") {
     FakeClient client({response(404, "")});
-    auto o = run_app(client, with_token({}));
-    CHECK(o.err == "pcusage: error: request failed: HTTP 404 Not Found\n");
+    auto o = run_app(client, with_token({"--correlation-id", kCid}));
+    CHECK(o.err == "pcusage: error: request failed: HTTP 404 Not Found" + kSent + "\n");
   }
 }
 
@@ -570,8 +575,8 @@ TEST_CASE("quiet silences warnings, not errors") {
   CHECK(o.out == "a\n1\n");
   CHECK(o.err.empty());
   FakeClient failing({response(404, "")});
-  o = run_app(failing, with_token({"--quiet"}));
-  CHECK(o.err == "pcusage: error: request failed: HTTP 404 Not Found\n");
+  o = run_app(failing, with_token({"--quiet", "--correlation-id", kCid}));
+  CHECK(o.err == "pcusage: error: request failed: HTTP 404 Not Found" + kSent + "\n");
   auto both = pcusage::test::parse_with_env({"-q", "-v"});
   REQUIRE_FALSE(both.ok());
   CHECK(both.error().message == "-q and -v: give one of them");
@@ -591,7 +596,7 @@ TEST_CASE("statuses are worded by meaning: 304 is not a redirect, unknown ones b
   for (const auto& [status, message] : cases) {
     INFO(status);
     FakeClient client({response(status, "")});
-    auto o = run_app(client, with_token({"--retries", "0"}));
-    CHECK(o.err == "pcusage: error: " + message + "\n");
+    auto o = run_app(client, with_token({"--retries", "0", "--correlation-id", kCid}));
+    CHECK(o.err == "pcusage: error: " + message + kSent + "\n");
   }
 }

@@ -10,6 +10,7 @@
 #include "cli/sourced.h"
 #include "cli/usage_errors.h"
 #include "support/run_app.h"
+#include "support/helpers.h"
 
 using namespace pcusage;
 
@@ -51,6 +52,9 @@ TEST_CASE("defaults") {
 }
 
 TEST_CASE("every flag is parsed") {
+  const test::TempDir dir;
+  const std::string ca = dir.write("ca.pem", test::kPemStub);
+  const std::string out = dir.at("out.csv");
   auto r = parse({"--token",
                   "t1",
                   "--base-url",
@@ -77,10 +81,10 @@ TEST_CASE("every flag is parsed") {
                   "--max-response-bytes",
                   "2M",
                   "--cacert",
-                  "ca.pem",
+                  ca,
                   "--csv-allow-formulas",
                   "--output-file",
-                  "out.csv",
+                  out,
                   "-v"});
   REQUIRE(r.ok());
   CHECK(*r->token == "t1");
@@ -98,9 +102,9 @@ TEST_CASE("every flag is parsed") {
   CHECK(r->retries == 0);
   CHECK(r->max_pages == 7);
   CHECK(r->max_response_bytes == 2u << 20);
-  CHECK(r->ca_file == "ca.pem");
+  CHECK(r->ca_file == ca);
   CHECK(r->csv_allow_formulas);
-  CHECK(*r->output_file == "out.csv");
+  CHECK(*r->output_file == out);
   CHECK(r->verbose);
 }
 

@@ -91,9 +91,14 @@ TEST_CASE("read_source reads a whole file within its limit", "[core][files]") {
   REQUIRE(all.ok());
   CHECK(*all == "0123456789");
 
+  // Too large is the caller's code, worded without naming any flag but the caller's own.
   auto over = read_source(path, 9, ExitCode::kUsage, "--input");
   REQUIRE_FALSE(over.ok());
-  CHECK(over.error().code == ExitCode::kInvalid);
+  CHECK(over.error().code == ExitCode::kUsage);
+  CHECK(over.error().message == "--input: larger than 9 bytes");
+  auto typed = read_bounded(path, 9);
+  REQUIRE(std::holds_alternative<ReadError>(typed));
+  CHECK(std::get<ReadError>(typed).kind == ReadFailure::kTooLarge);
 
   auto missing = read_source(dir.path + "/nope", 10, ExitCode::kUsage, "--input");
   REQUIRE_FALSE(missing.ok());

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/body_growth.h"
 #include "http/curl_client.h"
 #include "http/http_client.h"
 #include "support/helpers.h"
@@ -422,7 +423,7 @@ TEST_CASE("the run's deadline bounds the whole exchange", "[http]") {
     request.deadline = start + seconds(1);
     const TransportError& error = error_of(client->send(request));
     CHECK(error.kind == TransportFailure::kDeadline);
-    CHECK(error.message == "the --timeout deadline passed");
+    CHECK(error.message == "the deadline passed");
     CHECK(seconds_since(start) >= 0.9);
     CHECK(seconds_since(start) < 3.0);
   }
@@ -547,6 +548,79 @@ TEST_CASE("a gzip bomb stops at max_body_bytes without inflating in memory", "[h
     const long growth_kb = status_kb("VmHWM") - before_kb;
     INFO("peak RSS grew by " << growth_kb << " kB");
     CHECK(growth_kb < 24 * 1024);
+  }
+}
+
+// The peak RSS (VmHWM) growth of `run`, in kB, or -1 where it cannot be measured (no clear_refs,
+// or a sanitizer whose allocator keeps freed memory in quarantine).
+template <typename Run>
+long peak_growth_kb(Run run) {
+#if defined(__SANITIZE_ADDRESS__)
+  run();
+  return -1;
+#else
+  // Writing 5 to clear_refs resets the peak RSS (VmHWM) to the current RSS.
+  const bool can_measure = std::ofstream("/proc/self/clear_refs") << "5" && status_kb("VmHWM") > 0;
+  const long before_kb = status_kb("VmHWM");
+  run();
+  return can_measure ? status_kb("VmHWM") - before_kb : -1;
+#endif
+}
+
+TEST_CASE("a gzip body past the limit never holds much more than the limit", "[http]") {
+  // Just above a size the old doubling (15 * 2^k bytes) reached, where doubling again would have
+  // held the old buffer and a new one of twice its size.
+  constexpr std::size_t kLimit = (std::size_t{15} << 22) + (std::size_t{1} << 20);
+  const std::string bomb = test::gzip(std::string(1u << 20, 'x'), 100);
+  LoopbackServer server([&](const RecordedRequest&, int) {
+    return http_reply(200, bomb, {{"Content-Encoding", "gzip"}});
+  });
+  REQUIRE(server.port() != 0);
+  HttpRequest request = loopback_request(server.url());
+  request.max_body_bytes = kLimit;
+  const long growth_kb = peak_growth_kb([&] {
+    CHECK(error_of(make_curl_client()->send(request)).kind == TransportFailure::kTooLarge);
+  });
+  INFO("peak RSS grew by " << growth_kb << " kB; the limit is " << kLimit / 1024 << " kB");
+  if (growth_kb >= 0) CHECK(growth_kb < static_cast<long>(kLimit / 1024) + 16 * 1024);
+}
+
+TEST_CASE("a declared Content-Length commits no memory before the bytes arrive", "[http]") {
+  LoopbackServer server([](const RecordedRequest&, int) {
+    Reply reply;
+    reply.chunks.push_back(
+        {milliseconds(0), "HTTP/1.1 200 OK\r\nContent-Length: 200000000\r\n\r\n0123456789"});
+    return reply;  // then the connection closes: 10 bytes of a declared 200 MB
+  });
+  REQUIRE(server.port() != 0);
+  HttpRequest request = loopback_request(server.url());
+  const long growth_kb = peak_growth_kb([&] {
+    CHECK(error_of(make_curl_client()->send(request)).kind == TransportFailure::kTruncated);
+  });
+  INFO("peak RSS grew by " << growth_kb << " kB");
+  if (growth_kb >= 0) CHECK(growth_kb < 16 * 1024);
+}
+
+TEST_CASE("body growth: doubling, capped at the limit and at a declared length", "[http]") {
+  constexpr std::size_t kStep = kBodyGrowthStep;
+  CHECK(next_body_capacity(0, 10, 1u << 30, 200000000) == kStep);  // never from the header alone
+  CHECK(next_body_capacity(0, 10, 1u << 30, 0) == kStep);
+  CHECK(next_body_capacity(0, 10, 100, 0) == 100);  // never past the limit
+  CHECK(next_body_capacity(kStep, kStep + 1, 1u << 30, 0) == 2 * kStep);
+  CHECK(next_body_capacity(kStep, kStep + 1, 1u << 30, kStep + 5) == kStep + 5);
+  // A doubling that would pass half the limit goes to the limit: the copy holds at most it.
+  const std::size_t limit = 100u << 20;
+  std::size_t capacity = 0;
+  std::size_t size = 0;
+  while (size < limit) {
+    const std::size_t needed = std::min(limit, size + 16384);
+    if (needed > capacity) {
+      const std::size_t next = next_body_capacity(capacity, needed, limit, 0);
+      CHECK(next <= limit);
+      CHECK(2 * size <= limit + kStep);  // the old bytes and their copy, at the moment of copying
+      capacity = next;
+    }
+    size = needed;
   }
 }
 

@@ -337,36 +337,43 @@ TEST_CASE("error messages never carry raw response bytes") {
   }
 }
 
-TEST_CASE("deep nesting parses or is refused, never crashes") {
-  constexpr int kDepth = 100000;
+TEST_CASE("nesting up to the limit parses; deeper is refused, never crashes") {
+  // The root is level 1, the items array 2, an item 3: a member's value may open 61 more.
+  constexpr int kItemRoom = static_cast<int>(kMaxNestingDepth) - 3;
+  const std::string refused = "invalid response: nested deeper than 64 levels";
   SECTION("inside an item") {
     Dataset data;
-    parse_into(data, items_body("{\"deep\":" + nested("[", "1", "]", kDepth) + ",\"after\":2}"));
+    parse_into(data, items_body("{\"deep\":" + nested("[", "1", "]", kItemRoom) + ",\"after\":2}"));
     const Node* deep = cell(data, 0, "deep");
     REQUIRE(deep != nullptr);
-    CHECK(deep->span == kDepth + 1);
+    CHECK(deep->span == kItemRoom + 1);
     CHECK(cell(data, 0, "after")->str() == "2");
-    // Columns and sorting walk it without recursion.
     CHECK(names_of(all_columns(data)) == std::vector<std::string>{"deep", "after"});
     sort_items(data, column_for(data, "deep"), false);
+    CHECK(parse_error(items_body("{\"deep\":" + nested("[", "1", "]", kItemRoom + 1) + "}"))
+              .message == refused);
   }
   SECTION("an object chain inside an item") {
     Dataset data;
-    parse_into(data, items_body(nested("{\"a\":", "1", "}", kDepth)));
+    parse_into(data, items_body(nested("{\"a\":", "1", "}", kItemRoom)));
     const std::vector<Column> columns = all_columns(data);
     REQUIRE(columns.size() == 1);
-    CHECK(columns[0].path.size() == 64);  // flattening stops at 64 names; the rest is one leaf
-    CHECK(lookup(data, data.items()[0], columns[0])->kind == Kind::kObject);
-    sort_items(data, columns[0], true);
+    CHECK(columns[0].path.size() == static_cast<std::size_t>(kItemRoom));
   }
-  SECTION("as the root") {
-    CHECK(parse_error(nested("[", "", "]", kDepth)).message ==
-          "invalid response: the root is not an object");
-    CHECK(parse_error(nested("{\"a\":", "1", "}", kDepth)).message ==
-          "invalid response: no \"items\" (or \"Value\") array");
+  SECTION("100,000 levels anywhere are refused at level 65, without recursion") {
+    constexpr int kDepth = 100000;
+    CHECK(parse_error(items_body(nested("[", "", "]", kDepth))).message == refused);
+    CHECK(parse_error(nested("[", "", "]", kDepth)).message == refused);
+    CHECK(parse_error(nested("{\"a\":", "1", "}", kDepth)).message == refused);
+    CHECK(parse_error("{\"links\":" + nested("[", "", "]", kDepth) + ",\"items\":[{}]}").message ==
+          refused);
+  }
+  SECTION("outside the items, skipped containers count too") {
     Dataset data;
-    parse_into(data, "{\"links\":" + nested("[", "", "]", kDepth) + ",\"items\":[{}]}");
+    parse_into(data, "{\"links\":" + nested("[", "", "]", 63) + ",\"items\":[{}]}");
     CHECK(data.items().size() == 1);
+    CHECK(parse_error("{\"links\":" + nested("[", "", "]", 64) + ",\"items\":[{}]}").message ==
+          refused);
   }
 }
 
@@ -546,7 +553,10 @@ TEST_CASE("lenient resolution and empty datasets never fail") {
   parse_into(empty, R"({"items":[]})");
   columns = resolve_columns(empty, {"nope", "*", "a.b"}, false);
   REQUIRE(columns.ok());
-  CHECK(names_of(columns.value()) == std::vector<std::string>{"nope", "a.b"});
+  // With no items, "*" is the default columns, so that a header can still be printed.
+  CHECK(names_of(columns.value()) ==
+        std::vector<std::string>{"nope", "workloadName", "serviceName", "channel",
+                                 "proratedLicensesUsagePercent", "processedDateTime", "a.b"});
 }
 
 // --- sorting ------------------------------------------------------------------------------------

@@ -56,14 +56,17 @@ TEST_CASE("status line: shown on a terminal while waiting to retry, then erased"
 TEST_CASE("status line: erased before the final error, which counts the attempts") {
   LoopbackServer server(fail_then_ok(100));
   REQUIRE(server.port() != 0);
-  auto r =
-      run_in_terminal(argv_for(server, {"--retries", "2"}), base_env(), TerminalStream::kStderr);
+  // The server echoes no MS-CorrelationId: the error names the one sent.
+  const std::string cid = "0b9f6a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
+  auto r = run_in_terminal(argv_for(server, {"--retries", "2", "--correlation-id", cid}),
+                           base_env(), TerminalStream::kStderr);
   CHECK(r.status == 5);
   CHECK(r.out.empty());
   CHECK(r.err == std::string(kErase) + "HTTP 503, retrying in 0 s (attempt 2 of 3)" + kErase +
                      kErase + "HTTP 503, retrying in 0 s (attempt 3 of 3)" + kErase +
-                     "pcusage: error: request failed: HTTP 503 Service Unavailable (after 3 "
-                     "attempts, all that --retries 2 allows)\n");
+                     "pcusage: error: request failed: HTTP 503 Service Unavailable "
+                     "(MS-CorrelationId " +
+                     cid + ") (after 3 attempts, all that --retries 2 allows)\n");
 }
 
 TEST_CASE("status line: nothing with -q, nothing when stderr is not a terminal") {

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <csignal>
 
+#include "app/html_text.h"
 #include "core/signals.h"
 #include "core/text.h"
 #include "model/flat_object.h"
@@ -10,32 +11,6 @@
 namespace pcusage {
 
 namespace {
-
-// Tags removed and runs of whitespace folded, so an HTML error page reads as one line.
-std::string html_text(std::string_view body) {
-  std::string out;
-  bool in_tag = false, space = false;
-  for (char c : body) {
-    if (c == '<') {
-      in_tag = true;
-      space = true;
-      continue;
-    }
-    if (in_tag) {
-      in_tag = c != '>';
-      continue;
-    }
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += c;
-    if (out.size() > 400) break;
-  }
-  return out;
-}
 
 // What a status without a known reason phrase means, from its class.
 std::string status_class_wording(long status) {
@@ -150,13 +125,16 @@ const char* reason_phrase(long status) {
 
 ExitCode exit_code_for_status(long status) {
   if (status == 401 || status == 403) return ExitCode::kAuth;
+  // The server does not implement the request: trying again later cannot help.
+  if (status == 501) return ExitCode::kRefused;
   if (status == 408 || status == 429 || (status >= 500 && status <= 599)) {
     return ExitCode::kUnavailable;
   }
   return ExitCode::kRefused;
 }
 
-Error http_error(const std::string& what, const HttpResponse& response) {
+Error http_error(const std::string& what, const HttpResponse& response,
+                 std::string_view sent_correlation_id) {
   std::string msg = what + ": HTTP " + std::to_string(response.status);
   if (const char* reason = reason_phrase(response.status); *reason) {
     msg += std::string(" ") + reason;
@@ -207,7 +185,9 @@ Error http_error(const std::string& what, const HttpResponse& response) {
           "--refresh-token-file, and pcusage signs in by itself)";
     }
   }
-  const auto cid = find_header(response.headers, "MS-CorrelationId");
+  // A gateway or proxy does not echo the id; the one sent is what support can search for.
+  std::string_view cid = find_header(response.headers, "MS-CorrelationId");
+  if (cid.empty()) cid = sent_correlation_id;
   const auto rid = find_header(response.headers, "MS-RequestId");
   if (!cid.empty() || !rid.empty()) {
     msg += " (";
@@ -234,6 +214,9 @@ Error transport_error(const std::string& what, const TransportError& failure) {
       break;
     case TransportFailure::kCertificate:
       hint = " (if a proxy inspects TLS, give its CA with --cacert FILE)";
+      break;
+    case TransportFailure::kProxyRefused:
+      hint = " (check the proxy's address and credentials, or set NO_PROXY for this host)";
       break;
     default:
       break;

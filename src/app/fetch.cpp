@@ -26,13 +26,7 @@ Result<std::string> next_url(const BaseUrl& base, const std::string& uri, const 
   if (uri.empty()) return invalid_link(name, "has no uri", uri);
   if (!is_visible_ascii(uri)) return invalid_link(name, "is not a URL", uri);
   if (uri.find("://") != std::string::npos) {
-    auto abs = parse_base_url(uri.substr(0, uri.find_first_of("?#", uri.find("://") + 3)), name);
-    auto port_of = [](const BaseUrl& u) {
-      return u.port.empty() ? (u.scheme == "https" ? std::string("443") : std::string("80"))
-                            : u.port;
-    };
-    if (!abs || abs->scheme != base.scheme || to_lower(abs->host) != to_lower(base.host) ||
-        port_of(*abs) != port_of(base)) {
+    if (!same_origin(base, uri)) {
       return invalid_link(
           name, "points to another host (the token is only sent to " + base.origin() + ")", uri);
     }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/text.h"
+#include "http/http_date.h"
 
 namespace pcusage {
 
@@ -35,13 +36,10 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
     if (v.size() > 9) return std::chrono::milliseconds(std::chrono::hours(24 * 365));
     return std::chrono::seconds(std::stol(v));
   }
-  // HTTP-date (RFC 9110 IMF-fixdate), e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
-  std::tm tm = {};
-  const char* end = strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (end == nullptr || *end != '\0') return std::nullopt;
-  const std::time_t at = timegm(&tm);
-  if (at <= now) return std::chrono::milliseconds(0);
-  return std::chrono::seconds(at - now);
+  const std::optional<std::time_t> at = parse_http_date(v);
+  if (!at) return std::nullopt;
+  if (*at <= now) return std::chrono::milliseconds(0);
+  return std::chrono::seconds(*at - now);
 }
 
 std::chrono::milliseconds backoff_delay(int retry, double jitter) {

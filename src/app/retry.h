@@ -16,8 +16,8 @@ bool is_retryable_status(long status);
 // True for transport failures worth another attempt: DNS, connect, timeouts, stalls, cut transfers.
 bool is_retryable_failure(TransportFailure kind);
 
-// A Retry-After value (delta-seconds or an HTTP-date; a past date means 0) as a wait, given the
-// current time; nullopt when absent or unparsable.
+// A Retry-After value (delta-seconds or an HTTP-date in any of its three forms; a past date means
+// 0) as a wait, given the current time; nullopt when absent or unparsable.
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value, std::time_t now);
 
 // Exponential backoff before retry number `retry` (1-based): 1 s doubling, capped at 30 s, with

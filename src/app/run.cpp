@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/files.h"
 #include "core/signals.h"
+#include "core/text.h"
 #include "core/uuid.h"
 #include "core/version.h"
 #include "format/format.h"
@@ -59,6 +60,22 @@ Result<std::vector<Customer>> named_customers(const Options& options) {
   std::vector<Customer> out;
   for (auto& id : *ids) out.push_back(Customer{std::move(id), ""});
   return out;
+}
+
+// A saved response, or what `-o json` or `-o ndjson` wrote, bounded like a response.
+Result<Dataset> load_input(const std::string& path, std::size_t max_bytes) {
+  auto body = read_bounded(path, max_bytes);
+  if (auto* failed = std::get_if<ReadError>(&body)) {
+    if (failed->kind == ReadFailure::kTooLarge) {
+      return make_error(ExitCode::kInvalid, "--input: larger than --max-response-bytes (" +
+                                                std::to_string(max_bytes) + " bytes)");
+    }
+    return make_error(ExitCode::kUsage, "--input: " + failed->message);
+  }
+  Dataset data;
+  auto page = parse_saved(std::move(std::get<std::string>(body)), data);
+  if (!page) return page.error();
+  return data;
 }
 
 FetchSettings fetch_settings(const Options& options, Clock& clock) {
@@ -121,11 +138,9 @@ Result<Report> load(const Options& options, HttpClient& client, std::ostream& al
   Report report;
   report.default_columns = default_columns(options, per_customer(options));
   if (options.input) {
-    auto body =
-        read_source(*options.input, options.max_response_bytes, ExitCode::kUsage, "--input");
-    if (!body) return body.error();
-    auto page = parse_page(std::move(*body), report.data);
-    if (!page) return page.error();
+    auto data = load_input(*options.input, options.max_response_bytes);
+    if (!data) return data.error();
+    report.data = std::move(*data);
     return report;
   }
   std::vector<Customer> customers;
@@ -205,6 +220,10 @@ ExitCode report(const Error& error, std::ostream& err) {
   err << "pcusage: error: " << error.message << "\n";
   err.flush();
   return error.code;
+}
+
+ExitCode report_internal(const char* what, std::ostream& err) {
+  return report(make_error(ExitCode::kInternal, "internal: " + printable_excerpt(what, 300)), err);
 }
 
 ExitCode run(const Options& options, HttpClient& client, Sink& out, std::ostream& err,

@@ -20,4 +20,8 @@ ExitCode run(const Options& options, HttpClient& client, Sink& out, std::ostream
 // Prints a usage error from parse_args the way run() prints its errors, and returns its code.
 ExitCode report(const Error& error, std::ostream& err);
 
+// Prints what escaped as an exception (`what`, e.g. std::bad_alloc's text) as
+// "pcusage: error: internal: ..." and returns ExitCode::kInternal; main's one catch calls it.
+ExitCode report_internal(const char* what, std::ostream& err);
+
 }  // namespace pcusage

@@ -194,7 +194,8 @@ class Batch {
       got_response = true;
       if (m_settings.verbose) trace_response(m_err, *response);
       if (response->status >= 200 && response->status < 300) return answered(index, *response);
-      last = http_error(m_policy.what, *response);
+      last = http_error(m_policy.what, *response,
+                        find_header(job.request.headers, "MS-CorrelationId"));
       if (!is_retryable_status(response->status)) {
         return fail(index, after_attempts(std::move(last), job.attempt));
       }

@@ -107,7 +107,8 @@ Result<std::string> obtain_token(const Options& options, HttpClient& client,
     case TokenSource::kFlag:
       return check_token(*options.token, "--token");
     case TokenSource::kFile: {
-      auto text = read_source(*options.token_file, 1 << 20, ExitCode::kUsage, "--token-file");
+      auto text =
+          read_source(*options.token_file, kMaxTokenFileBytes, ExitCode::kUsage, "--token-file");
       if (!text) return text.error();
       return check_token(*text, "--token-file");
     }

@@ -49,7 +49,8 @@ Request:
                            (env PCUSAGE_BASE_URL); http:// only to loopback
   --locale LOCALE          X-Locale header [en-US] (env PCUSAGE_LOCALE)
   --correlation-id GUID    MS-CorrelationId [a new random UUID]
-  --input PATH             format a saved response ('-' for stdin); no request
+  --input PATH             format a saved response, or -o json/ndjson output
+                           ('-' for stdin); no request
   --timeout SECONDS        bound on the whole run, retries included [120;
                            1800 for a run over customers]
   --connect-timeout SECS   bound on each connection attempt [10]
@@ -101,13 +102,15 @@ Examples:
   pcusage --input saved.json -o ndjson | jq -r .workloadName
 
 Exit codes:
-  0  success            5  service unavailable (408, 429, 5xx)
-  1  internal/output    6  network (DNS, connect, TLS, timeout)
-  2  usage              7  invalid response (not JSON, not UTF-8)
-  3  auth refused     130  interrupted (SIGINT)
-     (401, 403)       141  stdout pipe closed (SIGPIPE)
-  4  request refused  143  terminated (SIGTERM)
-     (other 4xx, 3xx)
+  0  success            5  service unavailable (408, 429,
+                          5xx except 501)
+  1  internal/output    6  network (DNS, connect, TLS, timeout,
+  2  usage                 proxy)
+  3  auth refused       7  invalid response (not JSON, not UTF-8)
+     (401, 403)       130  interrupted (SIGINT)
+  4  request refused  141  stdout pipe closed (SIGPIPE)
+     (other 4xx, 501, 143  terminated (SIGTERM)
+     3xx)
   8  partial result (--keep-going: some customers failed)
 )";
 }

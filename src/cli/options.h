@@ -13,6 +13,9 @@
 
 namespace pcusage {
 
+// A token file larger than this is not a token (access tokens are a few KiB).
+inline constexpr std::size_t kMaxTokenFileBytes = std::size_t{64} << 10;
+
 // What the run should do besides the normal fetch-and-print.
 enum class Action { kRun, kHelp, kVersion };
 

@@ -2,9 +2,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <initializer_list>
 #include <utility>
 
@@ -12,6 +15,7 @@
 #include "cli/help.h"
 #include "cli/sourced.h"
 #include "cli/usage_errors.h"
+#include "core/files.h"
 #include "core/text.h"
 
 namespace pcusage {
@@ -19,6 +23,9 @@ namespace pcusage {
 namespace {
 
 Error usage(std::string message) { return make_error(ExitCode::kUsage, std::move(message)); }
+
+// A CA bundle is a few hundred KiB at most (Debian's whole store is about 200 KiB).
+constexpr std::size_t kMaxCaFileBytes = std::size_t{16} << 20;
 
 // A positive number of seconds (decimals allowed), at most a day.
 Result<double> parse_seconds(const std::string& flag, const std::string& text, bool allow_zero) {
@@ -45,9 +52,15 @@ Result<std::size_t> parse_count(const std::string& flag, const std::string& text
     if (s == 'G' || s == 'g') scale = std::size_t{1} << 30;
     if (scale != 1) digits.pop_back();
   }
-  bool ok = !digits.empty() && digits.size() <= 12;
-  for (char c : digits) ok = ok && c >= '0' && c <= '9';
-  const std::size_t v = ok ? std::stoull(digits) * scale : 0;
+  bool ok = !digits.empty();
+  std::size_t v = 0;
+  for (char c : digits) {
+    ok = ok && c >= '0' && c <= '9' && v <= (max - (c - '0')) / 10;
+    if (ok) v = v * 10 + static_cast<std::size_t>(c - '0');
+  }
+  // The checks above keep v <= max; the scaled value must stay there too.
+  ok = ok && v <= max / scale;
+  v *= ok ? scale : 0;
   if (!ok || v < min || v > max) {
     return usage(flag + ": \"" + printable_excerpt(text, 40) + "\" is not a whole number from " +
                  std::to_string(min) + " to " + std::to_string(max));
@@ -107,6 +120,39 @@ Status check_command_flags(Command command, std::initializer_list<CommandFlag> f
       return usage(std::string(f.name) + " does not apply to 'pcusage " + command_name(command) +
                    "'");
     }
+  }
+  return Ok{};
+}
+
+// The PEM bundle must be readable and hold a certificate: a typo found later would read as a TLS
+// failure of the service.
+Status check_ca_file(const std::string& path) {
+  auto text = read_source(path, kMaxCaFileBytes, ExitCode::kUsage, "--cacert");
+  if (!text) return text.error();
+  if (text->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return usage("--cacert: " + printable_excerpt(path, 200) +
+                 " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+  }
+  return Ok{};
+}
+
+// A regular token file must exist and be small enough to be a token; a pipe or stdin ('-') is
+// read, with the same bound, when the token is needed.
+Status check_token_file(const std::string& path) {
+  if (path.empty()) return usage("--token-file: give a file path, or - for stdin");
+  if (path == "-") return Ok{};
+  struct stat st = {};
+  if (stat(path.c_str(), &st) != 0) {
+    return usage("--token-file: cannot read " + printable_excerpt(path, 200) + ": " +
+                 std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    return usage("--token-file: cannot read " + printable_excerpt(path, 200) +
+                 ": it is a directory");
+  }
+  if (S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) > kMaxTokenFileBytes) {
+    return usage("--token-file: " + printable_excerpt(path, 200) + " is larger than " +
+                 std::to_string(kMaxTokenFileBytes) + " bytes, too large for a token");
   }
   return Ok{};
 }
@@ -366,7 +412,10 @@ Result<Options> parse_into(Options& o, int argc, const char* const* argv, const 
 
   if (o.quiet && o.verbose) return usage("-q and -v: give one of them");
   if (o_token->count() > 0) o.token = token;
-  if (o_token_file->count() > 0) o.token_file = token_file;
+  if (o_token_file->count() > 0) {
+    if (auto checked = check_token_file(token_file); !checked) return checked.error();
+    o.token_file = token_file;
+  }
   if (auto t = env("PCUSAGE_TOKEN"); t && !t->empty()) o.env_token = *t;
   if (o_command->count() > 0) {
     if (trim(token_command).empty()) return usage("--token-command: give a command");
@@ -474,6 +523,7 @@ Result<Options> parse_into(Options& o, int argc, const char* const* argv, const 
   }
   if (o_cacert->count() > 0) {
     if (cacert.empty()) return usage("--cacert: give the path of a PEM file");
+    if (auto checked = check_ca_file(cacert); !checked) return checked.error();
     o.ca_file = cacert;
   }
   if (o_format->count() > 0) {
@@ -517,6 +567,10 @@ Result<Options> parse_into(Options& o, int argc, const char* const* argv, const 
   if (o_outfile->count() > 0) {
     if (output_file.empty() || output_file == "-") {
       return usage("--output-file: give a file path (stdout is the default)");
+    }
+    // A folder that cannot take the file is found now, before a request or a sign-in.
+    if (auto writable = check_writable_folder(output_file, ExitCode::kUsage); !writable) {
+      return usage("--output-file: " + writable.error().message);
     }
     o.output_file = output_file;
   }

@@ -4,14 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
-#include <optional>
 #include <utility>
-
-#include "core/prefault.h"
 
 namespace pcusage {
 
@@ -19,46 +17,70 @@ namespace {
 
 std::string errno_text() { return std::strerror(errno); }
 
+// Closes a descriptor on every way out of a scope; -1 for none.
+struct DescriptorGuard {
+  int fd;
+  DescriptorGuard(const DescriptorGuard&) = delete;
+  DescriptorGuard& operator=(const DescriptorGuard&) = delete;
+  ~DescriptorGuard() {
+    if (fd >= 0) close(fd);
+  }
+};
+
 }  // namespace
 
-Result<std::string> read_source(const std::string& path, std::size_t max_bytes, ExitCode unreadable,
-                                const std::string& what) {
+std::variant<std::string, ReadError> read_bounded(const std::string& path, std::size_t max_bytes) {
   const bool is_stdin = path == "-";
+  const std::string name = is_stdin ? "stdin" : path;
+  const auto unreadable = [&](const std::string& why) {
+    return ReadError{ReadFailure::kUnreadable, "cannot read " + name + ": " + why};
+  };
   const int fd = is_stdin ? 0 : open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return make_error(unreadable, what + ": cannot read " + path + ": " + errno_text());
+  if (fd < 0) return unreadable(errno_text());
+  const DescriptorGuard guard{is_stdin ? -1 : fd};
   std::string out;
-  std::optional<BackgroundPrefault> prefaulting;  // while a large file is read
   struct stat st = {};
-  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    if (!is_stdin) close(fd);
-    return make_error(unreadable, what + ": cannot read " + path + ": it is a directory");
-  }
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) return unreadable("it is a directory");
   if (S_ISREG(st.st_mode) && st.st_size > 0) {
-    const std::size_t expected =
-        std::min<std::size_t>(static_cast<std::size_t>(st.st_size), max_bytes);
-    out.reserve(expected + 1);
-    if (expected >= kBackgroundPrefaultBytes) prefaulting.emplace(out.data(), expected, expected);
+    // The size of a regular file is known, so one allocation; never past the limit (+1 to see
+    // that a file is larger).
+    out.reserve(std::min<std::size_t>(static_cast<std::size_t>(st.st_size), max_bytes) + 1);
   }
   char buf[1 << 16];
   while (true) {
     const ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const std::string why = errno_text();
-      if (!is_stdin) close(fd);
-      return make_error(unreadable,
-                        what + ": cannot read " + (is_stdin ? "stdin" : path) + ": " + why);
-    }
+    if (n < 0) return unreadable(errno_text());
     if (n == 0) break;
-    if (out.size() + static_cast<std::size_t>(n) > max_bytes) {
-      if (!is_stdin) close(fd);
-      return make_error(ExitCode::kInvalid, what + ": larger than --max-response-bytes (" +
-                                                std::to_string(max_bytes) + " bytes)");
+    if (static_cast<std::size_t>(n) > max_bytes - out.size()) {
+      return ReadError{ReadFailure::kTooLarge, ""};
     }
     out.append(buf, static_cast<std::size_t>(n));
   }
-  if (!is_stdin) close(fd);
   return out;
+}
+
+Result<std::string> read_source(const std::string& path, std::size_t max_bytes, ExitCode code,
+                                const std::string& what) {
+  auto read = read_bounded(path, max_bytes);
+  if (auto* failed = std::get_if<ReadError>(&read)) {
+    if (failed->kind == ReadFailure::kTooLarge) {
+      return make_error(code, what + ": larger than " + std::to_string(max_bytes) + " bytes");
+    }
+    return make_error(code, what + ": " + failed->message);
+  }
+  return std::move(std::get<std::string>(read));
+}
+
+Status check_writable_folder(const std::string& path, ExitCode code) {
+  const std::size_t slash = path.rfind('/');
+  std::string temp = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+  temp += ".pcusage-check.XXXXXX";
+  const int fd = mkostemp(temp.data(), O_CLOEXEC);
+  if (fd < 0) return make_error(code, "cannot write " + path + ": " + errno_text());
+  close(fd);
+  unlink(temp.c_str());
+  return Ok{};
 }
 
 unsigned default_file_mode() {
@@ -111,6 +133,18 @@ Status AtomicFile::commit() {
     return make_error(ExitCode::kInternal, "cannot replace " + m_target + ": " + errno_text());
   }
   m_temp.clear();
+  // The new name lives in the folder: until the folder is on disk, a power cut can lose it.
+  const std::size_t slash = m_target.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : m_target.substr(0, slash + 1);
+  const int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) {
+    return make_error(ExitCode::kInternal, "cannot sync " + dir + ": " + errno_text());
+  }
+  const DescriptorGuard guard{dir_fd};
+  // Some file systems cannot sync a folder (EINVAL, ENOTSUP): there is nothing more to do.
+  if (fsync(dir_fd) != 0 && errno != EINVAL && errno != ENOTSUP) {
+    return make_error(ExitCode::kInternal, "cannot sync " + dir + ": " + errno_text());
+  }
   return Ok{};
 }
 

@@ -3,15 +3,32 @@
 
 #include <cstddef>
 #include <string>
+#include <variant>
 
 #include "core/result.h"
 
 namespace pcusage {
 
-// Reads all of `path` ('-' for stdin). An unreadable source fails with `unreadable`; more than
-// `max_bytes` fails with ExitCode::kInvalid without holding more than the limit.
-Result<std::string> read_source(const std::string& path, std::size_t max_bytes, ExitCode unreadable,
+// Why read_bounded() failed.
+enum class ReadFailure { kUnreadable, kTooLarge };
+
+// A failed read: its kind and, for kUnreadable, "cannot read PATH: REASON".
+struct ReadError {
+  ReadFailure kind = ReadFailure::kUnreadable;
+  std::string message;
+};
+
+// Reads all of `path` ('-' for stdin), never holding more than `max_bytes`.
+std::variant<std::string, ReadError> read_bounded(const std::string& path, std::size_t max_bytes);
+
+// read_bounded() with its failures as errors with `code`: "<what>: cannot read PATH: REASON" or
+// "<what>: larger than N bytes".
+Result<std::string> read_source(const std::string& path, std::size_t max_bytes, ExitCode code,
                                 const std::string& what);
+
+// Checks that a file can be created in the folder that `path` names a file in, by creating and
+// removing a temporary file there; fails with "cannot write PATH: REASON".
+Status check_writable_folder(const std::string& path, ExitCode code);
 
 // A file written under a temporary name in the target's directory and renamed over the target on
 // commit(); destroyed uncommitted, it leaves nothing behind.
@@ -28,7 +45,8 @@ class AtomicFile {
 
   // The temporary file's descriptor, for writing.
   int fd() const { return m_fd; }
-  // Flushes to disk and renames over the target.
+  // Flushes to disk, renames over the target, and flushes the folder so that the rename survives
+  // a power cut.
   Status commit();
 
  private:

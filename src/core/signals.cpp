@@ -12,12 +12,15 @@ namespace pcusage {
 
 namespace {
 
-volatile std::sig_atomic_t g_signal = 0;
+// Written by the handler, read by every thread (transfers poll it): a lock-free atomic is safe for
+// both, where volatile sig_atomic_t is safe only within the thread the signal interrupted.
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free, "a signal handler needs a lock-free atomic");
 int g_wake_fds[2] = {-1, -1};  // self-pipe: the handler writes, sleep_until polls
 
 void on_signal(int signal) {
   const int saved = errno;
-  g_signal = signal;
+  g_signal.store(signal, std::memory_order_relaxed);
   if (g_wake_fds[1] >= 0) {
     const char b = 1;
     [[maybe_unused]] const ssize_t n = write(g_wake_fds[1], &b, 1);
@@ -43,9 +46,9 @@ void install_signal_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-int pending_signal() { return g_signal; }
+int pending_signal() { return g_signal.load(std::memory_order_relaxed); }
 
-bool interrupted() { return g_signal != 0; }
+bool interrupted() { return pending_signal() != 0; }
 
 void raise_interrupt(int signal) {
   make_pipe();
@@ -53,7 +56,7 @@ void raise_interrupt(int signal) {
 }
 
 void clear_interrupt() {
-  g_signal = 0;
+  g_signal.store(0, std::memory_order_relaxed);
   if (g_wake_fds[0] >= 0) {
     char buf[64];
     while (read(g_wake_fds[0], buf, sizeof buf) > 0) {

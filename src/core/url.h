@@ -30,7 +30,12 @@ std::string percent_encode(std::string_view s, bool space_as_plus = false);
 // True for localhost, 127.0.0.0/8 and [::1].
 bool is_loopback_host(std::string_view host);
 
-// Checks and splits `url`; `flag` names the option in the error (ExitCode::kUsage).
+// Checks and splits `url`; `flag` names the option in the error (ExitCode::kUsage). Parsed by
+// libcurl, the parser of the transfers (implemented in src/http/url.cpp).
 Result<BaseUrl> parse_base_url(std::string_view url, std::string_view flag);
+
+// True when the absolute `url` has the scheme, host and port of `base` as libcurl connects to them:
+// https://host:0443/ and https://host/ are one origin.
+bool same_origin(const BaseUrl& base, std::string_view url);
 
 }  // namespace pcusage

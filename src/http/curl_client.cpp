@@ -6,13 +6,13 @@
 #include <array>
 #include <charconv>
 #include <limits>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
-#include "core/prefault.h"
+#include "http/body_growth.h"
+#include "http/proxy.h"
 
 namespace pcusage {
 
@@ -90,7 +90,7 @@ struct Transfer {
   Clock::time_point last_activity;
   curl_off_t last_down = 0;
   curl_off_t last_up = 0;
-  std::optional<BackgroundPrefault> body_prefault;  // while a large declared body arrives
+  std::size_t declared = 0;  // the final block's Content-Length when the body is not encoded, or 0
 };
 
 bool is_token_char(char c) {
@@ -167,16 +167,16 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     return n;
   }
   if (line.empty()) {
-    // End of a final header block: a declared length lets a large body grow without copies.
-    if (t.response.status >= 200 && t.expect_body) {
+    // End of a final header block. A declared length is only a bound on growth: memory is
+    // committed as bytes arrive, never on the server's say-so.
+    t.declared = 0;
+    if (t.response.status >= 200 && t.expect_body &&
+        find_header(headers, "Content-Encoding").empty()) {
       const std::string_view length = find_header(headers, "Content-Length");
       std::size_t declared = 0;
       const auto parsed = std::from_chars(length.data(), length.data() + length.size(), declared);
-      if (parsed.ec == std::errc() && declared > 0 && declared <= t.max_body) {
-        t.response.body.reserve(declared);
-        if (declared >= kBackgroundPrefaultBytes) {
-          t.body_prefault.emplace(t.response.body.data(), declared, declared);
-        }
+      if (parsed.ec == std::errc() && parsed.ptr == length.data() + length.size()) {
+        t.declared = declared;
       }
     }
     return n;
@@ -204,7 +204,11 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
     t.abort = Abort::kTooLarge;
     return 0;
   }
-  t.response.body.append(data, n);
+  std::string& body = t.response.body;
+  if (n > body.capacity() - body.size()) {
+    body.reserve(next_body_capacity(body.capacity(), body.size() + n, t.max_body, t.declared));
+  }
+  body.append(data, n);
   return n;
 }
 
@@ -271,6 +275,24 @@ UrlParts url_parts(const std::string& url) {
   parts.host = get(CURLUPART_HOST, 0);
   parts.port = get(CURLUPART_PORT, CURLU_DEFAULT_PORT);
   return parts;
+}
+
+// "the proxy HOST port N (from VARIABLE)", without the credentials a proxy URL may carry.
+std::string proxy_name(const ProxySetting& proxy) {
+  Url parsed(curl_url());
+  std::string where = "the proxy";
+  const unsigned int flags = CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME;
+  if (parsed &&
+      curl_url_set(parsed.get(), CURLUPART_URL, proxy.value.c_str(), flags) == CURLUE_OK) {
+    for (auto [part, prefix] : {std::pair{CURLUPART_HOST, " "}, {CURLUPART_PORT, " port "}}) {
+      char* text = nullptr;
+      if (curl_url_get(parsed.get(), part, &text, 0) == CURLUE_OK && text != nullptr) {
+        where += prefix + one_line(text);
+      }
+      curl_free(text);
+    }
+  }
+  return where + " (from " + proxy.variable + ")";
 }
 
 TransportError failure(TransportFailure kind, std::string message, bool got_response = false) {
@@ -383,7 +405,7 @@ TransportError CurlClient::classify(CURLcode code, const Exchange& exchange) con
     return failure(TransportFailure::kStalled, what + stall_text + " (stalled)", got);
   };
   const auto deadline = [&] {
-    return failure(TransportFailure::kDeadline, "the --timeout deadline passed", got);
+    return failure(TransportFailure::kDeadline, "the deadline passed", got);
   };
   const auto too_large = [&] {
     return failure(
@@ -403,6 +425,26 @@ TransportError CurlClient::classify(CURLcode code, const Exchange& exchange) con
       return too_large();
     case Abort::kNone:
       break;
+  }
+
+  // A proxy in the way is named: its failures are not the service's.
+  const std::optional<ProxySetting> proxy = proxy_for(request.url, process_proxy_env);
+  if (proxy) {
+    long connect_code = 0;
+    curl_easy_getinfo(exchange.handle.get(), CURLINFO_HTTP_CONNECTCODE, &connect_code);
+    const std::string name = proxy_name(*proxy);
+    if (connect_code >= 300) {
+      return failure(TransportFailure::kProxyRefused,
+                     name + " answered the tunnel request (CONNECT) with HTTP " +
+                         std::to_string(connect_code));
+    }
+    // Through a proxy, libcurl only ever connects to the proxy itself.
+    if (code == CURLE_COULDNT_RESOLVE_PROXY) {
+      return failure(TransportFailure::kDns, "cannot resolve " + name + ": " + detail);
+    }
+    if (code == CURLE_COULDNT_CONNECT && connect_code == 0) {
+      return failure(TransportFailure::kConnect, "cannot connect to " + name + ": " + detail);
+    }
   }
 
   if (code == CURLE_OPERATION_TIMEDOUT) {
@@ -453,7 +495,7 @@ std::optional<TransportError> CurlClient::prepare(Exchange& exchange) {
   }
   const auto start = Clock::now();
   if (start >= request.deadline) {
-    return failure(TransportFailure::kDeadline, "the --timeout deadline passed");
+    return failure(TransportFailure::kDeadline, "the deadline passed");
   }
   if (!is_token(request.method)) {
     return failure(TransportFailure::kOther, "the request method is not a valid token");

@@ -55,6 +55,7 @@ enum class TransportFailure {
   kTruncated,       // the transfer was cut short
   kTooLarge,        // the decoded body exceeded max_body_bytes
   kInterrupted,     // SIGINT or SIGTERM arrived
+  kProxyRefused,    // the proxy answered the tunnel request (CONNECT) with an error status
   kOther,
 };
 

@@ -20,6 +20,30 @@ constexpr std::size_t kMaxFlattenDepth = 64;
 // At most this many field names are listed in a "no field" error, to keep it one readable line.
 constexpr std::size_t kMaxListed = 100;
 
+// A dot or backslash inside a member name is escaped with a backslash, so that every path has a
+// name of its own: the member "a.b" is `a\.b`, the member "b" inside "a" is `a.b`.
+void append_escaped_key(std::string& name, std::string_view key) {
+  for (char c : key) {
+    if (c == '.' || c == '\\') name += '\\';
+    name += c;
+  }
+}
+
+// The member names of a column name: split at unescaped dots, escapes removed.
+std::vector<std::string> split_column_name(std::string_view name) {
+  std::vector<std::string> keys(1);
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (name[i] == '\\' && i + 1 < name.size()) {
+      keys.back() += name[++i];
+    } else if (name[i] == '.') {
+      keys.emplace_back();
+    } else {
+      keys.back() += name[i];
+    }
+  }
+  return keys;
+}
+
 // A prefix tree of member-name paths, so each field of each item costs one hash lookup.
 class PathTree {
  public:
@@ -47,7 +71,7 @@ class PathTree {
     std::reverse(column.path.begin(), column.path.end());
     for (std::uint32_t key : column.path) {
       if (!column.name.empty()) column.name += '.';
-      column.name += data.key_name(key);
+      append_escaped_key(column.name, data.key_name(key));
     }
     out.push_back(std::move(column));
   }
@@ -134,23 +158,28 @@ Result<std::vector<Column>> resolve_columns(const Dataset& data,
   std::vector<Column> out;
   for (const std::string& name : names) {
     if (name == "*") {
-      std::vector<Column> all = all_columns(data);
+      // With no items there are no fields to list: the report's own columns make the header.
+      std::vector<Column> all = data.items().empty()
+                                    ? resolve_columns(data, default_column_names(), true).value()
+                                    : all_columns(data);
+      if (all.size() > kMaxStarColumns) {
+        return Error{ExitCode::kInvalid,
+                     std::string(flag) + ": \"*\" would make " + std::to_string(all.size()) +
+                         " columns, more than " + std::to_string(kMaxStarColumns) +
+                         "; the items have too many distinct fields: name the columns"};
+      }
       out.insert(out.end(), std::make_move_iterator(all.begin()),
                  std::make_move_iterator(all.end()));
       continue;
     }
     Column column{name, {}};
-    std::size_t start = 0;
-    while (true) {
-      const std::size_t dot = name.find('.', start);
-      const std::uint32_t key = data.find_key(std::string_view(name).substr(start, dot - start));
+    for (const std::string& part : split_column_name(name)) {
+      const std::uint32_t key = data.find_key(part);
       if (key == kNoKey) {
         column.path.clear();  // a name no member has: no item can have this field
         break;
       }
       column.path.push_back(key);
-      if (dot == std::string::npos) break;
-      start = dot + 1;
     }
     if (!lenient && !data.items().empty() && !reaches_any_item(data, column)) {
       return Error{ExitCode::kUsage, no_field_message(data, name, flag)};

@@ -16,14 +16,22 @@ struct Column {
   std::vector<std::uint32_t> path;  // empty when no item has this field
 };
 
+// The most columns "*" may expand to. Every row has a cell (at least a separator) for every column,
+// so without a bound a response of many items, each with a field of its own, would print the
+// square of its size. This API's items have about 15 fields.
+inline constexpr std::size_t kMaxStarColumns = 1024;
+
 // The default columns, in order.
 const std::vector<std::string>& default_column_names();
 
 // Every field seen in the items, nested objects flattened to dotted paths, in first-seen order.
-// A non-empty object is flattened; scalars, arrays and empty objects are leaves.
+// A non-empty object is flattened; scalars, arrays and empty objects are leaves. A dot or backslash
+// in a member name is escaped with a backslash (`a\.b`), so no two columns share a name.
 std::vector<Column> all_columns(const Dataset& data);
 
-// Resolves names (dotted paths; "*" expands to all_columns) against the items. When the dataset has
+// Resolves names (dotted paths, `\.` for a dot within a member name; "*" expands to all_columns,
+// or to the default columns when there are no items; more than kMaxStarColumns fields is
+// ExitCode::kInvalid) against the items. When the dataset has
 // items and a name reaches no item, fails with ExitCode::kUsage listing the available fields,
 // unless `lenient` (the default columns are never an error).
 Result<std::vector<Column>> resolve_columns(const Dataset& data,

@@ -8,13 +8,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "core/prefault.h"
 #include "core/text.h"
 
 namespace pcusage {
@@ -114,6 +112,9 @@ class BodyCompactor {
   const char* m_checked;   // the reader's position at the last release
 };
 
+// What the document's top level is: a service response, or what `-o json` or `-o ndjson` wrote.
+enum class Shape : std::uint8_t { kResponse, kItemArray, kItemLines };
+
 // An open container outside the items, for the parts of the root that PageInfo reads.
 enum class Context : std::uint8_t { kRoot, kLinks, kNext, kHeader, kItems, kHeaders };
 
@@ -137,14 +138,14 @@ enum class Slot : std::uint8_t {
 
 class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageHandler> {
  public:
-  PageHandler(Dataset& data, const char* body, BodyCompactor& compactor,
-              BackgroundPrefault* arena_prefault)
-      : m_data(data),
-        m_nodes(data.nodes()),
-        m_body(body),
-        m_compactor(compactor),
-        m_arena_prefault(arena_prefault),
-        m_arena_base(data.nodes().data()) {}
+  PageHandler(Dataset& data, const char* body, BodyCompactor& compactor, Shape shape)
+      : m_data(data), m_nodes(data.nodes()), m_body(body), m_compactor(compactor), m_shape(shape) {
+    if (shape == Shape::kItemLines) {
+      // Every top-level value is an item, as if inside an `items` array that is never closed.
+      m_context.push_back(Context::kItems);
+      m_saw_items = true;
+    }
+  }
 
   PageInfo& page() { return m_page; }
   const std::string& error() const { return m_error; }
@@ -167,12 +168,22 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
     return true;
   }
 
-  bool StartObject() { return start(Kind::kObject); }
-  bool StartArray() { return start(Kind::kArray); }
-  bool EndObject(rapidjson::SizeType /*members*/) { return end(); }
-  bool EndArray(rapidjson::SizeType /*elements*/) { return end(); }
+  bool StartObject() { return enter_level() && start(Kind::kObject); }
+  bool StartArray() { return enter_level() && start(Kind::kArray); }
+  bool EndObject(rapidjson::SizeType /*members*/) { return leave_level(); }
+  bool EndArray(rapidjson::SizeType /*elements*/) { return leave_level(); }
 
  private:
+  // Every container counts, the root's and those skipped outside the items too.
+  bool enter_level() {
+    if (++m_depth <= kMaxNestingDepth) return true;
+    return fail("nested deeper than " + std::to_string(kMaxNestingDepth) + " levels");
+  }
+  bool leave_level() {
+    --m_depth;
+    return end();
+  }
+
   bool scalar(Kind kind, const char* s, std::uint32_t n) {
     if (!m_open.empty()) {
       add_node(kind, s, n);
@@ -239,7 +250,6 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
       case Slot::kItem: {
         if (!object) return fail_item();
         const auto index = static_cast<std::uint32_t>(m_nodes.size());
-        if (m_nodes.size() >= m_prefaulted) prefault_nodes();
         m_nodes.push_back(Node{nullptr, 0, 1, kNoKey, Kind::kObject});
         m_data.items().push_back(index);
         ++m_page.item_count;
@@ -289,7 +299,7 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
   }
 
   Slot next_slot() const {
-    if (m_context.empty()) return Slot::kRoot;
+    if (m_context.empty()) return m_shape == Shape::kItemArray ? Slot::kItems : Slot::kRoot;
     switch (m_context.back()) {
       case Context::kItems:
         return Slot::kItem;
@@ -351,23 +361,7 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
     return true;
   }
 
-  // The arena's memory is faulted in 256 KiB at a time ahead of the nodes written, not all at
-  // once: its reserved size is only a bound, which can be far above what the nodes need. A large
-  // arena is faulted on a second thread, kept a step further ahead so that it is not caught up.
-  void prefault_nodes() {
-    constexpr std::size_t kStep = (std::size_t{1} << 18) / sizeof(Node);
-    const std::size_t size = m_nodes.size();
-    if (m_arena_prefault != nullptr && m_nodes.data() == m_arena_base) {
-      m_arena_prefault->allow(std::min(m_nodes.capacity(), size + 2 * kStep) * sizeof(Node));
-    } else {
-      const std::size_t end = std::min(m_nodes.capacity(), size + kStep);
-      prefault(m_nodes.data() + size, (end - size) * sizeof(Node));
-    }
-    m_prefaulted = size + kStep;
-  }
-
   std::uint32_t add_node(Kind kind, const char* s, std::uint32_t n) {
-    if (m_nodes.size() >= m_prefaulted) prefault_nodes();
     Node& parent = m_nodes[m_open.back()];
     ++parent.size;
     const std::uint32_t key = parent.kind == Kind::kObject ? m_key : kNoKey;
@@ -397,8 +391,6 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
   std::vector<Node>& m_nodes;
   const char* m_body;  // the body's first byte, BOM included, for error offsets
   BodyCompactor& m_compactor;
-  BackgroundPrefault* m_arena_prefault;  // faults the arena in on a second thread, or nullptr
-  const Node* m_arena_base;              // the arena that thread was given
   PageInfo m_page;
   std::string m_error;
   std::vector<std::uint32_t> m_open;      // open containers of the current item, innermost last
@@ -407,8 +399,9 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
   std::uint32_t m_key = kNoKey;           // the member name of the next value inside an item
   std::size_t m_previous = 0;             // the context of the next key, for guessing it
   std::vector<std::uint32_t> m_follower;  // per context: the key id that came next last time
-  std::size_t m_prefaulted = 0;           // arena slots faulted in ahead of use
+  std::size_t m_depth = 0;                // open containers, the root's included
   Slot m_slot = Slot::kOther;             // the next value's meaning, from its member name
+  Shape m_shape;
   bool m_saw_items = false;
 };
 
@@ -454,8 +447,45 @@ Error invalid(std::string message) {
   return Error{ExitCode::kInvalid, "invalid response: " + std::move(message)};
 }
 
+// Reads the first top-level object only as far as a member named "items" (or the commercial
+// envelope's "Value"): a service response has one, an item that `-o ndjson` wrote does not. Usually
+// a few bytes of a response, one line of NDJSON.
+class ItemsProbe : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ItemsProbe> {
+ public:
+  bool found() const { return m_found; }
+  bool Key(const char* s, rapidjson::SizeType n, bool /*copy*/) {
+    const std::string_view key(s, n);
+    m_found = m_depth == 1 && (key == "items" || to_lower(key) == "value");
+    return !m_found;
+  }
+  bool StartObject() { return ++m_depth <= kMaxNestingDepth; }
+  bool StartArray() { return ++m_depth <= kMaxNestingDepth; }
+  bool EndObject(rapidjson::SizeType /*members*/) { return --m_depth, true; }
+  bool EndArray(rapidjson::SizeType /*elements*/) { return --m_depth, true; }
+
+ private:
+  std::size_t m_depth = 0;
+  bool m_found = false;
+};
+
+bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+// What a saved file holds, from its first bytes (after the BOM at `from`).
+Shape saved_shape(const std::string& text, std::size_t from) {
+  while (from < text.size() && is_json_space(text[from])) ++from;
+  if (from == text.size()) return Shape::kItemLines;  // what `-o ndjson` writes for no items
+  if (text[from] == '[') return Shape::kItemArray;
+  if (text[from] != '{') return Shape::kResponse;  // refused there, with the usual message
+  ItemsProbe probe;
+  rapidjson::StringStream stream(text.c_str() + from);
+  rapidjson::Reader reader;
+  reader.Parse<(kParseFlags & ~rapidjson::kParseInsituFlag) | rapidjson::kParseStopWhenDoneFlag>(
+      stream, probe);
+  return probe.found() ? Shape::kResponse : Shape::kItemLines;
+}
+
 // Parses `text`, already adopted by `into`, appending its items.
-Result<PageInfo> parse_adopted(std::string& text, Dataset& into) {
+Result<PageInfo> parse_adopted(std::string& text, Dataset& into, bool saved) {
   // Node indices, string lengths and child counts are 32-bit; a body has at most one node a byte.
   if (text.size() + into.nodes().size() >= kNoKey) return invalid("too large");
   // RapidJSON would stop at a raw NUL as if the body ended there, accepting whatever follows.
@@ -467,17 +497,23 @@ Result<PageInfo> parse_adopted(std::string& text, Dataset& into) {
   }
   const std::size_t skip = std::string_view(text).substr(0, kBom.size()) == kBom ? kBom.size() : 0;
 
+  const Shape shape = saved ? saved_shape(text, skip) : Shape::kResponse;
+
   BodyCompactor compactor(text.data(), text.size());
-  std::vector<Node>& nodes = into.nodes();
-  std::optional<BackgroundPrefault> arena_prefault;
-  if ((nodes.capacity() - nodes.size()) * sizeof(Node) >= kBackgroundPrefaultBytes) {
-    arena_prefault.emplace(reinterpret_cast<char*>(nodes.data()), nodes.capacity() * sizeof(Node),
-                           0);
-  }
-  PageHandler handler(into, text.data(), compactor, arena_prefault ? &*arena_prefault : nullptr);
+  PageHandler handler(into, text.data(), compactor, shape);
   rapidjson::InsituStringStream stream(text.data() + skip);
   rapidjson::Reader reader;
-  const rapidjson::ParseResult parsed = reader.Parse<kParseFlags>(stream, handler);
+  rapidjson::ParseResult parsed;
+  if (shape != Shape::kItemLines) {
+    parsed = reader.Parse<kParseFlags>(stream, handler);
+  } else {
+    while (true) {
+      while (is_json_space(stream.Peek())) stream.Take();
+      if (stream.Peek() == '\0') break;
+      parsed = reader.Parse<kParseFlags | rapidjson::kParseStopWhenDoneFlag>(stream, handler);
+      if (parsed.IsError()) break;
+    }
+  }
   // What follows the kept text is garbage now, partly given back to the system.
   text.resize(compactor.finish());
   if (!handler.error().empty()) return Error{ExitCode::kInvalid, handler.error()};
@@ -493,16 +529,28 @@ Result<PageInfo> parse_adopted(std::string& text, Dataset& into) {
 
 }  // namespace
 
-Result<PageInfo> parse_page(std::string body, Dataset& into) {
+namespace {
+
+Result<PageInfo> parse_into(std::string body, Dataset& into, bool saved) {
   const std::size_t nodes = into.nodes().size();
   const std::size_t items = into.items().size();
-  Result<PageInfo> page = parse_adopted(into.adopt(std::move(body)), into);
+  Result<PageInfo> page = parse_adopted(into.adopt(std::move(body)), into, saved);
   if (!page.ok()) {
     // No half-built item is left behind: the items are those of the earlier pages.
     into.nodes().resize(nodes);
     into.items().resize(items);
   }
   return page;
+}
+
+}  // namespace
+
+Result<PageInfo> parse_page(std::string body, Dataset& into) {
+  return parse_into(std::move(body), into, false);
+}
+
+Result<PageInfo> parse_saved(std::string body, Dataset& into) {
+  return parse_into(std::move(body), into, true);
 }
 
 bool is_clean_utf8(const char* s, std::size_t n) {

@@ -27,14 +27,24 @@ struct PageInfo {
   std::string next_link;                 // `@nextLink` (commercial envelope), when a string
 };
 
+// How deeply containers may nest, the root object counting as 1 (an item's fields are at 4). Deeper
+// documents are refused: this bounds the indentation `-o json` prints, so every output stays within
+// a fixed multiple of its input.
+inline constexpr std::size_t kMaxNestingDepth = 64;
+
 // Parses `body` (taken over by `into`, parsed in place) and appends its items to `into`. Only
 // the items' value text is kept, moved to the front of the body; the memory of the rest is given
 // back to the system as parsing goes. A leading UTF-8 BOM is skipped. Fails with
 // ExitCode::kInvalid when the body is not UTF-8 JSON, holds a NUL or a lone surrogate, or is not
 // an object with an `items` array of objects (or the commercial envelope's `Value` array, with
-// `TotalCount` and `@nextLink`, names in any case); the dataset then keeps only the items of earlier
-// pages.
+// `TotalCount` and `@nextLink`, names in any case), or nests deeper than kMaxNestingDepth; the
+// dataset then keeps only the items of earlier pages.
 Result<PageInfo> parse_page(std::string body, Dataset& into);
+
+// Like parse_page, for what a user saved: a service response (an object with an `items` array), a
+// JSON array of items (what `-o json` writes) or one item object after another (what `-o ndjson`
+// writes; an empty document is zero items).
+Result<PageInfo> parse_saved(std::string body, Dataset& into);
 
 // True when `s` is valid UTF-8 without NUL (shared by the parser and the error reporter).
 bool is_clean_utf8(const char* s, std::size_t n);

@@ -59,6 +59,14 @@ struct TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 
+  // The path of `name` inside the folder.
+  std::string at(const std::string& name) const { return path + "/" + name; }
+  // Writes `text` to `name` inside the folder and returns its path.
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(at(name), std::ios::binary) << text;
+    return at(name);
+  }
+
   // The names in the folder, one per line, sorted (like `ls -A`).
   std::string listing() const {
     std::string out;
@@ -66,6 +74,10 @@ struct TempDir {
     return out;
   }
 };
+
+// A file that passes the --cacert check (a PEM certificate block; not a usable certificate).
+inline const char* const kPemStub =
+    "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
 // The exit status of a process (run_app.h has the one of an in-process run).
 inline int exit_status_of(const ProcessResult& r) { return r.status; }
