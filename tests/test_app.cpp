@@ -549,9 +549,8 @@ TEST_CASE("the error after retries says how many attempts were made and why it s
         3, response(503, R"({"code":503,"description":"down"})", {{"Retry-After", "0"}}));
     FakeClient client(script);
     auto o = run_app(client, with_token({"--retries", "2", "--correlation-id", kCid}));
-    CHECK(o.err ==
-          "pcusage: error: request failed: HTTP 503 Service Unavailable: 503: down" + kSent +
-              " (after 3 attempts, all that --retries 2 allows)\n");
+    CHECK(o.err == "pcusage: error: request failed: HTTP 503 Service Unavailable: 503: down" +
+                       kSent + " (after 3 attempts, all that --retries 2 allows)\n");
   }
   SECTION("the next wait would pass --timeout") {
     FakeClient client({response(503, "", {{"Retry-After", "0"}}),

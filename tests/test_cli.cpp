@@ -9,8 +9,8 @@
 #include "cli/parse_args.h"
 #include "cli/sourced.h"
 #include "cli/usage_errors.h"
-#include "support/run_app.h"
 #include "support/helpers.h"
+#include "support/run_app.h"
 
 using namespace pcusage;
 

@@ -22,10 +22,10 @@
 #include "model/columns.h"
 #include "model/parser.h"
 #include "support/fake_client.h"
+#include "support/helpers.h"
 #include "support/loopback_server.h"
 #include "support/run_app.h"
 #include "support/run_process.h"
-#include "support/helpers.h"
 
 using namespace pcusage;
 using namespace pcusage::test;

@@ -63,8 +63,9 @@ Result<CustomerRows> fetch_customer_reports(HttpClient& client, const FetchSetti
   // The items in the customers' order, whatever order their answers came in.
   Dataset& data = got->data;
   data.items().clear();
-  for (const auto& items : got->items)
+  for (const auto& items : got->items) {
     data.items().insert(data.items().end(), items.begin(), items.end());
+  }
   const std::uint32_t name_key = data.find_key("customerName");
   std::size_t position = 0;
   for (std::size_t i = 0; i < customers.size(); ++i) {

@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "support/fake_clock.h"
 #include "http/http_client.h"
+#include "support/fake_clock.h"
 
 namespace pcusage::test {
 
