@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <set>
@@ -514,17 +515,13 @@ TEST_CASE("SIGINT and SIGTERM end the run with 130 and 143") {
     CHECK(count_files(dir) == 0);
   }
   SECTION("a signal during a retry wait ends it at once") {
+    pcusage::test::FakeClock clock;
+    clock.interrupt_at_sleep = 1;  // SIGINT while waiting out the Retry-After
     FakeClient client({response(503, "", {{"Retry-After", "20"}})});
-    std::thread killer([] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));
-      raise_interrupt(SIGTERM);
-    });
-    const auto start = std::chrono::steady_clock::now();
-    auto o = run_app(client, with_token({"--output-file", path}));
-    killer.join();
+    auto o = run_app(client, with_token({"--output-file", path}), {}, clock);
     clear_interrupt();
-    CHECK(o.code == ExitCode::kTerminated);
-    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    CHECK(o.code == ExitCode::kInterrupted);
+    CHECK(client.sent.size() == 1);
     CHECK(count_files(dir) == 0);
   }
   rmdir(dir.c_str());
@@ -597,5 +594,58 @@ TEST_CASE("statuses are worded by meaning: 304 is not a redirect, unknown ones b
     FakeClient client({response(status, "")});
     auto o = run_app(client, with_token({"--retries", "0", "--correlation-id", kCid}));
     CHECK(o.err == "pcusage: error: " + message + kSent + "\n");
+  }
+}
+
+// The retry loop's waits, on a fake clock: what it waited for, exactly, without sleeping.
+TEST_CASE("retry waits: Retry-After in seconds and as a date, backoff, and the deadline") {
+  using std::chrono::milliseconds;
+  pcusage::test::FakeClock clock;
+  SECTION("Retry-After: 1 waits one second, then a new MS-RequestId") {
+    FakeClient client(
+        {response(429, R"({"statusCode":429,"message":"slow down"})", {{"Retry-After", "1"}}),
+         response(200, kSeed)});
+    auto o = run_app(client, with_token({"-o", "csv"}), {}, clock);
+    CHECK(o.code == ExitCode::kOk);
+    CHECK(o.err.empty());
+    CHECK(clock.waits == std::vector<milliseconds>{milliseconds(1000)});
+    REQUIRE(client.sent.size() == 2);
+    CHECK(find_header(client.sent[0].headers, "MS-RequestId") !=
+          find_header(client.sent[1].headers, "MS-RequestId"));
+  }
+  SECTION("an HTTP date in the past means no wait; one in the future waits until then") {
+    char past[64], future[64];
+    std::tm tm = {};
+    const std::time_t now = std::time(nullptr);
+    const std::time_t earlier = now - 3600, later = now + 30;
+    strftime(past, sizeof past, "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&earlier, &tm));
+    strftime(future, sizeof future, "%a, %d %b %Y %H:%M:%S GMT", gmtime_r(&later, &tm));
+    FakeClient client({response(503, "", {{"Retry-After", past}}),
+                       response(503, "", {{"Retry-After", future}}), response(200, kSeed)});
+    auto o = run_app(client, with_token({}), {}, clock);
+    CHECK(o.code == ExitCode::kOk);
+    CHECK(client.sent.size() == 3);
+    // The past date: retried at once, no wait at all. The future one: whole seconds of the wall
+    // clock, 29 to 30 s, whatever second the test started in.
+    REQUIRE(clock.waits.size() == 1);
+    CHECK(clock.waits[0] >= milliseconds(29000));
+    CHECK(clock.waits[0] <= milliseconds(30000));
+  }
+  SECTION("without Retry-After: backoff of 1 s, then 2 s, each within 20%") {
+    FakeClient client({response(500, ""), response(502, ""), response(200, kSeed)});
+    auto o = run_app(client, with_token({}), {}, clock);
+    CHECK(o.code == ExitCode::kOk);
+    REQUIRE(clock.waits.size() == 2);
+    CHECK(clock.waits[0] >= milliseconds(800));
+    CHECK(clock.waits[0] <= milliseconds(1200));
+    CHECK(clock.waits[1] >= milliseconds(1600));
+    CHECK(clock.waits[1] <= milliseconds(2400));
+  }
+  SECTION("a Retry-After past the deadline is not waited for") {
+    FakeClient client({response(429, "", {{"Retry-After", "57"}}), response(200, kSeed)});
+    auto o = run_app(client, with_token({"--timeout", "10"}), {}, clock);
+    CHECK(o.code == ExitCode::kUnavailable);
+    CHECK(clock.waits.empty());
+    CHECK(client.sent.size() == 1);
   }
 }

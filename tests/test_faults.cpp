@@ -66,9 +66,9 @@ TEST_CASE("429 with Retry-After: 1, then 200: waited, and quiet") {
   CHECK(r.status == 0);
   CHECK(r.out == "workloadName\nA\nB\n");
   CHECK(r.err.empty());
+  // How long it waited is checked on a fake clock (test_app: "retry waits").
   auto reqs = server.requests();
   REQUIRE(reqs.size() == 2);
-  CHECK(reqs[1].received - reqs[0].received >= std::chrono::milliseconds(900));
   CHECK(reqs[0].header("MS-RequestId") != reqs[1].header("MS-RequestId"));
 }
 
@@ -78,11 +78,9 @@ TEST_CASE("Retry-After as an HTTP date; a date in the past means no wait") {
     if (n == 0) return http_reply(503, "", {{"Retry-After", past}});
     return http_reply(200, kItems);
   });
-  const auto start = Clock::now();
+  // The waits themselves are checked on a fake clock (test_app: "retry waits").
   auto r = against(server, {});
   CHECK(r.status == 0);
-  // Backoff without a usable Retry-After would wait at least 0.8 s.
-  CHECK(seconds_since(start) < 0.7);
   CHECK(server.requests().size() == 2);
 
   const std::string future = http_date(std::time(nullptr) + 2);
@@ -92,9 +90,7 @@ TEST_CASE("Retry-After as an HTTP date; a date in the past means no wait") {
   });
   r = against(later, {});
   CHECK(r.status == 0);
-  auto reqs = later.requests();
-  REQUIRE(reqs.size() == 2);
-  CHECK(reqs[1].received - reqs[0].received >= std::chrono::milliseconds(900));
+  CHECK(later.requests().size() == 2);
 }
 
 TEST_CASE("500, 500, 200: three request ids, one correlation id") {
@@ -136,9 +132,8 @@ TEST_CASE("a Retry-After longer than the deadline fails fast") {
   LoopbackServer server([](const RecordedRequest&, int) {
     return http_reply(429, "", {{"Retry-After", "57"}});
   });
-  const auto start = Clock::now();
+  // Not waited for: one request (the wait itself: test_app, "retry waits").
   require_failure(against(server, {"--timeout", "10"}), 5, "HTTP 429");
-  CHECK(seconds_since(start) < 5);
   CHECK(server.requests().size() == 1);
 }
 

@@ -156,3 +156,32 @@ TEST_CASE("status line: with -v the trace shows the waits, and no status line") 
   CHECK(r.err.find("* retrying in 0 ms") != std::string::npos);
   CHECK(r.err.find('\r') == std::string::npos);
 }
+
+TEST_CASE("status line: the fan-out counts customers on a terminal, nothing in a pipe") {
+  // Two customers; the second is throttled once, so the counter also says why it waits.
+  LoopbackServer server([](const RecordedRequest& r, int) {
+    static int throttled = 0;
+    if (r.target.find("00000002-0000-4000-8000-000000000002") != std::string::npos &&
+        throttled++ == 0) {
+      return http_reply(429, "", {{"Retry-After", "1"}});
+    }
+    return http_reply(200, kSeed);
+  });
+  REQUIRE(server.port() != 0);
+  const std::vector<std::string> args = {"-o",
+                                         "csv",
+                                         "--concurrency",
+                                         "1",
+                                         "--customer",
+                                         "00000001-0000-4000-8000-000000000001",
+                                         "--customer",
+                                         "00000002-0000-4000-8000-000000000002"};
+  auto r = run_in_terminal(argv_for(server, args), base_env(), TerminalStream::kStderr);
+  CHECK(r.status == 0);
+  CHECK(r.err == std::string(kErase) + "1/2 customers" + kErase +
+                     "1/2 customers, waiting 1 s for Retry-After" + kErase + "2/2 customers" +
+                     kErase);
+  auto piped = run_process(argv_for(server, args), base_env());
+  CHECK(piped.status == 0);
+  CHECK(piped.err.empty());
+}
