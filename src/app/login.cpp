@@ -76,14 +76,7 @@ ExitCode login(const Options& options, HttpClient& client, const AccountIo& io, 
     return report(stored.error(), err);
   }
   remove_file(files->access_token);
-  if (answer->expires_in > kCacheMarginSeconds) {
-    if (auto cached = write_cached_token(files->access_token, answer->access_token,
-                                         std::time(nullptr) + answer->expires_in);
-        !cached) {
-      err << "pcusage: warning: cannot cache the access token in " << files->access_token << ": "
-          << cached.error().message << "\n";
-    }
-  }
+  cache_access_token(files->access_token, answer->access_token, answer->expires_in, err);
   std::vector<std::pair<std::string, std::string>> settings_to_keep = {
       {"tenant", options.tenant},
       {"client-id", options.client_id},

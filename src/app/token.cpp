@@ -84,14 +84,7 @@ Result<std::string> profile_token(const Options& options, HttpClient& client,
   }
   auto answer = refresh_sign_in(client, options, settings, files->refresh_token, err);
   if (!answer) return answer.error();
-  if (answer->expires_in > kCacheMarginSeconds) {
-    if (auto stored = write_cached_token(files->access_token, answer->access_token,
-                                         std::time(nullptr) + answer->expires_in);
-        !stored) {
-      err << "pcusage: warning: cannot cache the access token in " << files->access_token << ": "
-          << stored.error().message << "\n";
-    }
-  }
+  cache_access_token(files->access_token, answer->access_token, answer->expires_in, err);
   return answer->access_token;
 }
 

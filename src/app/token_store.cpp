@@ -84,6 +84,15 @@ Status write_cached_token(const std::string& path, const std::string& token,
   return store_secret(path, std::to_string(static_cast<long long>(expires_at)) + "\n" + token);
 }
 
+void cache_access_token(const std::string& path, const std::string& token, long expires_in,
+                        std::ostream& err) {
+  if (expires_in <= kCacheMarginSeconds) return;
+  if (auto stored = write_cached_token(path, token, std::time(nullptr) + expires_in); !stored) {
+    err << "pcusage: warning: cannot cache the access token in " << path << ": "
+        << stored.error().message << "\n";
+  }
+}
+
 bool remove_file(const std::string& path) { return unlink(path.c_str()) == 0; }
 
 }  // namespace pcusage

@@ -45,6 +45,11 @@ std::optional<std::string> read_cached_token(const std::string& path, std::time_
 Status write_cached_token(const std::string& path, const std::string& token,
                           std::time_t expires_at);
 
+// Caches `token`, good for `expires_in` seconds from now, in `path` when it outlives the reuse
+// margin; a failure to write it is a warning on `err`, not an error.
+void cache_access_token(const std::string& path, const std::string& token, long expires_in,
+                        std::ostream& err);
+
 // Deletes `path`; true when there was a file to delete.
 bool remove_file(const std::string& path);
 

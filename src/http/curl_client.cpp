@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "http/body_growth.h"
+#include "http/parsed_url.h"
 #include "http/proxy.h"
 
 namespace pcusage {
@@ -256,25 +257,10 @@ struct UrlParts {
 };
 
 UrlParts url_parts(const std::string& url) {
-  UrlParts parts;
-  Url parsed(curl_url());
-  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
-                     CURLUE_OK) {
-    return parts;
-  }
-  const auto get = [&](CURLUPart part, unsigned int flags) {
-    char* text = nullptr;
-    std::string value;
-    if (curl_url_get(parsed.get(), part, &text, flags) == CURLUE_OK && text != nullptr) {
-      value = text;
-    }
-    curl_free(text);
-    return value;
-  };
-  parts.scheme = get(CURLUPART_SCHEME, 0);
-  parts.host = get(CURLUPART_HOST, 0);
-  parts.port = get(CURLUPART_PORT, CURLU_DEFAULT_PORT);
-  return parts;
+  const ParsedUrl parsed(url);
+  if (!parsed.ok()) return {};
+  return UrlParts{parsed.get(CURLUPART_SCHEME), parsed.get(CURLUPART_HOST),
+                  parsed.get(CURLUPART_PORT, CURLU_DEFAULT_PORT)};
 }
 
 // "the proxy HOST port N (from VARIABLE)", without the credentials a proxy URL may carry.

@@ -7,43 +7,11 @@
 
 #include "core/text.h"
 #include "core/url.h"
+#include "http/parsed_url.h"
 
 namespace pcusage {
 
 namespace {
-
-// A URL parsed by libcurl, with the parts read back as strings.
-class ParsedUrl {
- public:
-  explicit ParsedUrl(std::string_view url) : m_url(curl_url()) {
-    const std::string text(url);
-    m_code = m_url == nullptr
-                 ? CURLUE_OUT_OF_MEMORY
-                 : curl_url_set(m_url.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME);
-  }
-
-  bool ok() const { return m_code == CURLUE_OK; }
-  // Why the URL did not parse.
-  CURLUcode code() const { return m_code; }
-
-  // The part, or empty when it is absent.
-  std::string get(CURLUPart part, unsigned int flags = 0) const {
-    char* text = nullptr;
-    std::string value;
-    if (curl_url_get(m_url.get(), part, &text, flags) == CURLUE_OK && text != nullptr) {
-      value = text;
-    }
-    curl_free(text);
-    return value;
-  }
-
- private:
-  struct Deleter {
-    void operator()(CURLU* url) const { curl_url_cleanup(url); }
-  };
-  std::unique_ptr<CURLU, Deleter> m_url;
-  CURLUcode m_code = CURLUE_OK;
-};
 
 Error bad(std::string_view flag, std::string_view url, std::string_view why) {
   return make_error(ExitCode::kUsage, std::string(flag) + ": \"" + printable_excerpt(url, 100) +
