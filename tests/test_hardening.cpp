@@ -32,14 +32,7 @@ using namespace pcusage::test;
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-const std::string kSeed = read_file(PCUSAGE_SOURCE_DIR "/examples/usage-response.json");
+const std::string kSeed = slurp(PCUSAGE_SOURCE_DIR "/examples/usage-response.json");
 const std::string kToken = "tok-5ecret-ABC123";
 
 std::map<std::string, std::string> base_env() {
@@ -177,7 +170,7 @@ TEST_CASE("option --output-file: a folder that cannot take the file fails before
          server.url(), "--base-url", server.url(), "--output-file", dir.at("missing/out.csv")},
         env);
     require_failure(r, 2, "--output-file");
-    CHECK(read_file(rt) == "refresh-0\n");
+    CHECK(slurp(rt) == "refresh-0\n");
   }
   CHECK(server.requests().empty());
   // The check leaves nothing behind.

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/helpers.h"
 #include "support/loopback_server.h"
 #include "support/run_in_terminal.h"
 #include "support/run_process.h"
@@ -14,14 +15,7 @@ using namespace pcusage::test;
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-const std::string kSeed = read_file(PCUSAGE_SOURCE_DIR "/examples/usage-response.json");
+const std::string kSeed = slurp(PCUSAGE_SOURCE_DIR "/examples/usage-response.json");
 
 std::map<std::string, std::string> base_env() {
   return {{"LANG", "C"}, {"NO_PROXY", "*"}, {"HOME", "/nonexistent"}, {"PCUSAGE_TOKEN", "tok"}};

@@ -107,14 +107,14 @@ class PageCollector {
     std::string continuation;
     Result<std::string> url = std::string();
     if (info.has_next) {
-      if (!info.next_method.empty() && to_lower(info.next_method) != "get") {
+      if (!info.next_method.empty() && !iequals(info.next_method, "get")) {
         return make_error(ExitCode::kInvalid, "invalid response: links.next asks for method " +
                                                   printable_excerpt(info.next_method, 20) +
                                                   "; only GET is followed");
       }
       url = next_url(m_settings.base, info.next_uri, "links.next", true);
       for (const auto& h : info.next_headers) {
-        if (to_lower(h.key) == "ms-continuationtoken") continuation = h.value;
+        if (iequals(h.key, "MS-ContinuationToken")) continuation = h.value;
       }
       for (char c : continuation) {
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {

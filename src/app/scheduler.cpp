@@ -20,7 +20,7 @@ using TimePoint = std::chrono::steady_clock::time_point;
 
 void set_header(HeaderList& headers, const std::string& name, const std::string& value) {
   for (auto& [k, v] : headers) {
-    if (to_lower(k) == to_lower(name)) {
+    if (iequals(k, name)) {
       v = value;
       return;
     }
@@ -33,7 +33,7 @@ void trace_request(std::ostream& err, const HttpRequest& request, int attempt) {
   err << "* " << request.method << " " << printable_excerpt(request.url, 2000) << " (attempt "
       << attempt << ")\n";
   for (const auto& [k, v] : request.headers) {
-    const bool secret = to_lower(k) == "authorization";
+    const bool secret = iequals(k, "authorization");
     err << "> " << k << ": " << (secret ? "Bearer ***" : printable_excerpt(v, 500)) << "\n";
   }
   if (!request.body.empty()) {
