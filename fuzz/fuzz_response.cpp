@@ -41,8 +41,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const std::uint8_t flags = data[0];
   pcusage::Dataset dataset;
-  auto page =
-      pcusage::parse_page(std::string(reinterpret_cast<const char*>(data + 1), size - 1), dataset);
+  auto page = pcusage::parse_page(
+      pcusage::ByteBuffer(std::string_view(reinterpret_cast<const char*>(data + 1), size - 1)),
+      dataset);
   if (!page) return 0;
   auto columns = pcusage::resolve_columns(
       dataset, (flags & 1) ? std::vector<std::string>{"*"} : pcusage::default_column_names(), true);

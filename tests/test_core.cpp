@@ -6,11 +6,14 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <string>
 #include <thread>
+#include <variant>
 
+#include "core/byte_buffer.h"
 #include "core/clock.h"
 #include "core/files.h"
 #include "core/signals.h"
@@ -109,6 +112,68 @@ TEST_CASE("read_source reads a whole file within its limit", "[core][files]") {
   REQUIRE_FALSE(folder.ok());
   CHECK(folder.error().code == ExitCode::kAuth);
   CHECK(folder.error().message.find("directory") != std::string::npos);
+}
+
+TEST_CASE("read_bounded reads what has no size (a pipe) by growing, within its limit",
+          "[core][files]") {
+  TempDir dir("pcusage-core");
+  const std::string fifo = dir.path + "/pipe";
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  std::string sent;
+  for (int i = 0; sent.size() < (std::size_t{300} << 10); ++i) sent += std::to_string(i) + ",";
+  const auto feed = [&] { std::ofstream(fifo, std::ios::binary) << sent; };
+
+  std::thread writer(feed);
+  auto all = read_bounded(fifo, sent.size());
+  writer.join();
+  REQUIRE(std::holds_alternative<ByteBuffer>(all));
+  CHECK(std::get<ByteBuffer>(all) == sent);
+
+  writer = std::thread(feed);
+  auto over = read_bounded(fifo, sent.size() - 1);
+  writer.join();
+  REQUIRE(std::holds_alternative<ReadError>(over));
+  CHECK(std::get<ReadError>(over).kind == ReadFailure::kTooLarge);
+}
+
+TEST_CASE("a ByteBuffer keeps its bytes and a NUL after them as it grows", "[core][buffer]") {
+  ByteBuffer empty;
+  CHECK(empty.empty());
+  CHECK(empty.data()[0] == '\0');
+
+  // From the heap to a mapping of its own, and on: the bytes stay, a NUL follows them.
+  ByteBuffer buffer;
+  std::string expected;
+  for (int i = 0; expected.size() < 3 * ByteBuffer::kMappedFrom; ++i) {
+    const std::string piece = std::to_string(i) + ";";
+    REQUIRE(buffer.append(piece.data(), piece.size()));
+    expected += piece;
+  }
+  CHECK(buffer == expected);
+  CHECK(buffer.capacity() >= buffer.size());
+  CHECK(buffer.data()[buffer.size()] == '\0');
+
+  // Writing past the end, then taking it in; shortening drops the end.
+  REQUIRE(buffer.reserve(buffer.size() + 3));
+  std::memcpy(buffer.spare(), "abc", 3);
+  buffer.resize(buffer.size() + 3);
+  CHECK(buffer.view().substr(buffer.size() - 4) == ";abc");
+  buffer.resize(4);
+  CHECK(buffer == "0;1;");
+  CHECK(buffer.data()[4] == '\0');
+
+  // Copies are deep; a move leaves the source empty.
+  ByteBuffer copy = buffer;
+  copy.clear();
+  CHECK(buffer == "0;1;");
+  ByteBuffer moved = std::move(buffer);
+  CHECK(moved == "0;1;");
+  CHECK(buffer.empty());  // NOLINT(bugprone-use-after-move): a moved-from buffer is empty
+  CHECK(ByteBuffer(std::string_view("x\0y", 3)).size() == 3);
+
+  // What the system cannot give is refused, not thrown.
+  CHECK_FALSE(moved.reserve(static_cast<std::size_t>(-1) / 2));
+  CHECK(moved == "0;1;");
 }
 
 TEST_CASE("AtomicFile replaces the target only on commit", "[core][files]") {

@@ -30,7 +30,7 @@ namespace {
 // A dataset from the JSON text of an items array.
 Dataset parse_items(const std::string& items_json) {
   Dataset data;
-  Result<PageInfo> page = parse_page("{\"items\":" + items_json + "}", data);
+  Result<PageInfo> page = parse_page(ByteBuffer("{\"items\":" + items_json + "}"), data);
   INFO(items_json);
   REQUIRE(page.ok());
   return data;

@@ -39,7 +39,7 @@ const char kSeed[] = R"({
 
 // Parses a body that must be valid into `data`, failing the test otherwise.
 PageInfo parse_into(Dataset& data, std::string body) {
-  Result<PageInfo> page = parse_page(std::move(body), data);
+  Result<PageInfo> page = parse_page(ByteBuffer(body), data);
   INFO((page ? std::string() : page.error().message));
   REQUIRE(page.ok());
   return page.value();
@@ -48,7 +48,7 @@ PageInfo parse_into(Dataset& data, std::string body) {
 // The error of a body that must be invalid.
 Error parse_error(std::string body) {
   Dataset data;
-  Result<PageInfo> page = parse_page(std::move(body), data);
+  Result<PageInfo> page = parse_page(ByteBuffer(body), data);
   REQUIRE_FALSE(page.ok());
   return page.error();
 }
@@ -392,8 +392,8 @@ TEST_CASE("a second page appends its items to the same dataset") {
   CHECK(column_texts(data, "a") == std::vector<std::string>{"1", "2", "3"});
   // A failing later page leaves the earlier pages' items as they were.
   const std::size_t nodes = data.nodes().size();
-  CHECK_FALSE(parse_page(R"({"items":[{"c":[1,{"d":2)", data).ok());
-  CHECK_FALSE(parse_page(R"({"items":[{"c":1},2]})", data).ok());
+  CHECK_FALSE(parse_page(ByteBuffer(R"({"items":[{"c":[1,{"d":2)"), data).ok());
+  CHECK_FALSE(parse_page(ByteBuffer(R"({"items":[{"c":1},2]})"), data).ok());
   CHECK(data.nodes().size() == nodes);
   CHECK(column_texts(data, "a") == std::vector<std::string>{"1", "2", "3"});
 }

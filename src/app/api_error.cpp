@@ -209,6 +209,9 @@ Error transport_error(const std::string& what, const TransportError& failure) {
     case TransportFailure::kTooLarge:
       code = ExitCode::kInvalid;
       break;
+    case TransportFailure::kNoMemory:
+      code = ExitCode::kInternal;
+      break;
     case TransportFailure::kInterrupted:
       code = pending_signal() == SIGTERM ? ExitCode::kTerminated : ExitCode::kInterrupted;
       break;

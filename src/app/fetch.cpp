@@ -69,7 +69,7 @@ class PageCollector {
     ++p.count;
     // A gateway's HTML page says more than the parser's complaint: keep its start for the message.
     const std::string type(find_header(response.headers, "Content-Type"));
-    const std::string start = response.body.substr(0, 100);
+    const std::string start(response.body.view().substr(0, 100));
     const std::size_t before = m_data.items().size();
     auto info = parse_page(std::move(response.body), m_data);
     if (!info) {

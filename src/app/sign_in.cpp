@@ -87,7 +87,7 @@ HttpRequest sign_in_request(const Options& options, const FetchSettings& setting
   return request;
 }
 
-Result<TokenAnswer> parse_token_answer(const std::string& body) {
+Result<TokenAnswer> parse_token_answer(std::string_view body) {
   auto fields = parse_flat_object(body);
   if (!fields) {
     return make_error(ExitCode::kInvalid,

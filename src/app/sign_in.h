@@ -34,7 +34,7 @@ HttpRequest sign_in_request(const Options& options, const FetchSettings& setting
                             const std::string& endpoint, std::string form, std::string trace_form);
 
 // Reads a token endpoint's success body (exit 7 when it has no usable access token).
-Result<TokenAnswer> parse_token_answer(const std::string& body);
+Result<TokenAnswer> parse_token_answer(std::string_view body);
 
 // A failed sign-in request, with the hint that fits the service's answer, as an auth error (3);
 // throttling and outages keep their codes.

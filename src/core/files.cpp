@@ -29,33 +29,38 @@ struct DescriptorGuard {
 
 }  // namespace
 
-std::variant<std::string, ReadError> read_bounded(const std::string& path, std::size_t max_bytes) {
+std::variant<ByteBuffer, ReadError> read_bounded(const std::string& path, std::size_t max_bytes) {
   const bool is_stdin = path == "-";
   const std::string name = is_stdin ? "stdin" : path;
   const auto unreadable = [&](const std::string& why) {
     return ReadError{ReadFailure::kUnreadable, "cannot read " + name + ": " + why};
   };
+  const auto no_memory = [] { return ReadError{ReadFailure::kNoMemory, ""}; };
   const int fd = is_stdin ? 0 : open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return unreadable(errno_text());
   const DescriptorGuard guard{is_stdin ? -1 : fd};
-  std::string out;
+  ByteBuffer out;
   struct stat st = {};
   if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) return unreadable("it is a directory");
-  if (S_ISREG(st.st_mode) && st.st_size > 0) {
-    // The size of a regular file is known, so one allocation; never past the limit (+1 to see
-    // that a file is larger).
-    out.reserve(std::min<std::size_t>(static_cast<std::size_t>(st.st_size), max_bytes) + 1);
-  }
-  char buf[1 << 16];
+  // The size of a regular file is known, so one allocation; never past the limit (+1 to see
+  // that a file is larger). Anything else grows by doubling, from one read's worth.
+  constexpr std::size_t kStep = std::size_t{1} << 16;
+  const std::size_t first =
+      S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : kStep;
+  if (!out.reserve(std::min(first, max_bytes) + 1)) return no_memory();
   while (true) {
-    const ssize_t n = read(fd, buf, sizeof buf);
+    if (out.size() == out.capacity() && !out.reserve(std::min(2 * out.capacity(), max_bytes) + 1)) {
+      return no_memory();
+    }
+    // Straight into the buffer: no copy.
+    const ssize_t n = read(fd, out.spare(), out.capacity() - out.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return unreadable(errno_text());
     if (n == 0) break;
     if (static_cast<std::size_t>(n) > max_bytes - out.size()) {
       return ReadError{ReadFailure::kTooLarge, ""};
     }
-    out.append(buf, static_cast<std::size_t>(n));
+    out.resize(out.size() + static_cast<std::size_t>(n));
   }
   return out;
 }
@@ -67,9 +72,12 @@ Result<std::string> read_source(const std::string& path, std::size_t max_bytes, 
     if (failed->kind == ReadFailure::kTooLarge) {
       return make_error(code, what + ": larger than " + std::to_string(max_bytes) + " bytes");
     }
+    if (failed->kind == ReadFailure::kNoMemory) {
+      return make_error(ExitCode::kInternal, what + ": out of memory reading " + path);
+    }
     return make_error(code, what + ": " + failed->message);
   }
-  return std::move(std::get<std::string>(read));
+  return std::string(std::get<ByteBuffer>(read).view());
 }
 
 Status check_writable_folder(const std::string& path, ExitCode code) {

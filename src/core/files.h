@@ -5,12 +5,13 @@
 #include <string>
 #include <variant>
 
+#include "core/byte_buffer.h"
 #include "core/result.h"
 
 namespace pcusage {
 
 // Why read_bounded() failed.
-enum class ReadFailure { kUnreadable, kTooLarge };
+enum class ReadFailure { kUnreadable, kTooLarge, kNoMemory };
 
 // A failed read: its kind and, for kUnreadable, "cannot read PATH: REASON".
 struct ReadError {
@@ -19,7 +20,7 @@ struct ReadError {
 };
 
 // Reads all of `path` ('-' for stdin), never holding more than `max_bytes`.
-std::variant<std::string, ReadError> read_bounded(const std::string& path, std::size_t max_bytes);
+std::variant<ByteBuffer, ReadError> read_bounded(const std::string& path, std::size_t max_bytes);
 
 // read_bounded() with its failures as errors with `code`: "<what>: cannot read PATH: REASON" or
 // "<what>: larger than N bytes".

@@ -73,7 +73,7 @@ class CurlHandle {
 };
 
 // Why one of our callbacks stopped the transfer; libcurl only reports that a callback did.
-enum class Abort { kNone, kInterrupted, kDeadline, kStalled, kTooLarge };
+enum class Abort { kNone, kInterrupted, kDeadline, kStalled, kTooLarge, kNoMemory };
 
 // Everything the callbacks of one transfer share.
 struct Transfer {
@@ -205,11 +205,14 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
     t.abort = Abort::kTooLarge;
     return 0;
   }
-  std::string& body = t.response.body;
-  if (n > body.capacity() - body.size()) {
-    body.reserve(next_body_capacity(body.capacity(), body.size() + n, t.max_body, t.declared));
+  ByteBuffer& body = t.response.body;
+  if (n > body.capacity() - body.size() &&
+      !body.reserve(next_body_capacity(body.capacity(), body.size() + n, t.max_body, t.declared))) {
+    t.abort = Abort::kNoMemory;
+    return 0;
   }
-  body.append(data, n);
+  // Room is made: appending cannot fail.
+  (void)body.append(data, n);
   return n;
 }
 
@@ -409,6 +412,8 @@ TransportError CurlClient::classify(CURLcode code, const Exchange& exchange) con
       return stalled("no data received for ");
     case Abort::kTooLarge:
       return too_large();
+    case Abort::kNoMemory:
+      return failure(TransportFailure::kNoMemory, "out of memory for the response body", got);
     case Abort::kNone:
       break;
   }

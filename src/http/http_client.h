@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "core/byte_buffer.h"
+
 namespace pcusage {
 
 // Name/value pairs in order (request or response headers).
@@ -39,7 +41,7 @@ struct HttpRequest {
 struct HttpResponse {
   long status = 0;
   HeaderList headers;
-  std::string body;
+  ByteBuffer body;
   double seconds = 0;  // total time of the exchange
 };
 
@@ -56,6 +58,7 @@ enum class TransportFailure {
   kTooLarge,        // the decoded body exceeded max_body_bytes
   kInterrupted,     // SIGINT or SIGTERM arrived
   kProxyRefused,    // the proxy answered the tunnel request (CONNECT) with an error status
+  kNoMemory,        // the system had no memory for the body
   kOther,
 };
 

@@ -6,7 +6,7 @@
 
 namespace pcusage {
 
-std::string& Dataset::adopt(std::string body) {
+ByteBuffer& Dataset::adopt(ByteBuffer body) {
   // A deque never moves its elements, so pointers into earlier bodies stay valid.
   return m_bodies.emplace_back(std::move(body));
 }
@@ -37,7 +37,8 @@ void Dataset::prepend_strings(
   m_nodes.push_back(Node{nullptr, 0, 1, kNoKey, Kind::kObject});
   std::uint32_t members = 0;
   for (std::size_t i = 0; i < first.size(); ++i) {
-    const std::string& text = adopt(std::string(first[i].second));
+    // A deque never moves its elements: the node's pointer stays valid.
+    const std::string& text = m_texts.emplace_back(first[i].second);
     m_nodes.push_back(
         Node{text.data(), static_cast<std::uint32_t>(text.size()), 1, keys[i], Kind::kString});
     ++members;

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/byte_buffer.h"
+
 namespace pcusage {
 
 // The JSON kind of a node; numbers keep their original text.
@@ -39,7 +41,7 @@ class Dataset {
   Dataset& operator=(Dataset&&) = default;
 
   // Stores a body whose address stays fixed for the Dataset's lifetime, and returns it.
-  std::string& adopt(std::string body);
+  ByteBuffer& adopt(ByteBuffer body);
 
   // The id of a member name, interning it on first sight.
   std::uint32_t intern(std::string_view name);
@@ -74,7 +76,8 @@ class Dataset {
   }
 
  private:
-  std::deque<std::string> m_bodies;
+  std::deque<ByteBuffer> m_bodies;
+  std::deque<std::string> m_texts;  // values added by prepend_strings
   std::vector<Node> m_nodes;
   std::vector<std::uint32_t> m_items;
   std::vector<std::string_view> m_key_names;

@@ -410,7 +410,7 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
 // commas + '[' + '{' + 1 bounds the count; the cap limits over-reserving when strings are full
 // of commas (past it, the vector just grows as usual). The same pass looks for NUL bytes, which
 // the caller refuses: one read of a large body instead of two. Returns false when there is one.
-bool reserve_nodes(const std::string& text, std::vector<Node>& nodes) {
+bool reserve_nodes(const ByteBuffer& text, std::vector<Node>& nodes) {
   // Sixteen bytes at a time (GCC and Clang vector extensions, SIMD on any target): a byte loop
   // here would be a noticeable share of the whole parse. A lane of a comparison is -1 where it
   // holds, so subtracting counts the marks per lane, summed before a lane could overflow.
@@ -435,8 +435,9 @@ bool reserve_nodes(const std::string& text, std::vector<Node>& nodes) {
     }
   }
   for (; i < text.size(); ++i) {
-    if (text[i] == '\0') return false;
-    bound += static_cast<std::size_t>(text[i] == ',') + ((text[i] | 0x20) == '{');
+    const char c = text.data()[i];
+    if (c == '\0') return false;
+    bound += static_cast<std::size_t>(c == ',') + ((c | 0x20) == '{');
   }
   const std::size_t needed = nodes.size() + std::min(bound, text.size() / 16);
   if (needed > nodes.capacity()) nodes.reserve(std::max(needed, nodes.capacity() / 2 * 3));
@@ -471,13 +472,14 @@ class ItemsProbe : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ItemsP
 bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 // What a saved file holds, from its first bytes (after the BOM at `from`).
-Shape saved_shape(const std::string& text, std::size_t from) {
-  while (from < text.size() && is_json_space(text[from])) ++from;
+Shape saved_shape(const ByteBuffer& text, std::size_t from) {
+  const char* const bytes = text.data();
+  while (from < text.size() && is_json_space(bytes[from])) ++from;
   if (from == text.size()) return Shape::kItemLines;  // what `-o ndjson` writes for no items
-  if (text[from] == '[') return Shape::kItemArray;
-  if (text[from] != '{') return Shape::kResponse;  // refused there, with the usual message
+  if (bytes[from] == '[') return Shape::kItemArray;
+  if (bytes[from] != '{') return Shape::kResponse;  // refused there, with the usual message
   ItemsProbe probe;
-  rapidjson::StringStream stream(text.c_str() + from);
+  rapidjson::StringStream stream(bytes + from);
   rapidjson::Reader reader;
   reader.Parse<(kParseFlags & ~rapidjson::kParseInsituFlag) | rapidjson::kParseStopWhenDoneFlag>(
       stream, probe);
@@ -485,7 +487,7 @@ Shape saved_shape(const std::string& text, std::size_t from) {
 }
 
 // Parses `text`, already adopted by `into`, appending its items.
-Result<PageInfo> parse_adopted(std::string& text, Dataset& into, bool saved) {
+Result<PageInfo> parse_adopted(ByteBuffer& text, Dataset& into, bool saved) {
   // Node indices, string lengths and child counts are 32-bit; a body has at most one node a byte.
   if (text.size() + into.nodes().size() >= kNoKey) return invalid("too large");
   // RapidJSON would stop at a raw NUL as if the body ended there, accepting whatever follows.
@@ -495,7 +497,7 @@ Result<PageInfo> parse_adopted(std::string& text, Dataset& into, bool saved) {
     const auto* nul = static_cast<const char*>(std::memchr(text.data(), '\0', text.size()));
     return invalid("NUL byte in the body (at byte " + std::to_string(nul - text.data()) + ")");
   }
-  const std::size_t skip = std::string_view(text).substr(0, kBom.size()) == kBom ? kBom.size() : 0;
+  const std::size_t skip = text.view().substr(0, kBom.size()) == kBom ? kBom.size() : 0;
 
   const Shape shape = saved ? saved_shape(text, skip) : Shape::kResponse;
 
@@ -531,7 +533,7 @@ Result<PageInfo> parse_adopted(std::string& text, Dataset& into, bool saved) {
 
 namespace {
 
-Result<PageInfo> parse_into(std::string body, Dataset& into, bool saved) {
+Result<PageInfo> parse_into(ByteBuffer body, Dataset& into, bool saved) {
   const std::size_t nodes = into.nodes().size();
   const std::size_t items = into.items().size();
   Result<PageInfo> page = parse_adopted(into.adopt(std::move(body)), into, saved);
@@ -545,11 +547,11 @@ Result<PageInfo> parse_into(std::string body, Dataset& into, bool saved) {
 
 }  // namespace
 
-Result<PageInfo> parse_page(std::string body, Dataset& into) {
+Result<PageInfo> parse_page(ByteBuffer body, Dataset& into) {
   return parse_into(std::move(body), into, false);
 }
 
-Result<PageInfo> parse_saved(std::string body, Dataset& into) {
+Result<PageInfo> parse_saved(ByteBuffer body, Dataset& into) {
   return parse_into(std::move(body), into, true);
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/byte_buffer.h"
 #include "core/result.h"
 #include "model/dataset.h"
 
@@ -39,12 +40,12 @@ inline constexpr std::size_t kMaxNestingDepth = 64;
 // an object with an `items` array of objects (or the commercial envelope's `Value` array, with
 // `TotalCount` and `@nextLink`, names in any case), or nests deeper than kMaxNestingDepth; the
 // dataset then keeps only the items of earlier pages.
-Result<PageInfo> parse_page(std::string body, Dataset& into);
+Result<PageInfo> parse_page(ByteBuffer body, Dataset& into);
 
 // Like parse_page, for what a user saved: a service response (an object with an `items` array), a
 // JSON array of items (what `-o json` writes) or one item object after another (what `-o ndjson`
 // writes; an empty document is zero items).
-Result<PageInfo> parse_saved(std::string body, Dataset& into);
+Result<PageInfo> parse_saved(ByteBuffer body, Dataset& into);
 
 // True when `s` is valid UTF-8 without NUL (shared by the parser and the error reporter).
 bool is_clean_utf8(const char* s, std::size_t n);

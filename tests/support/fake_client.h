@@ -96,7 +96,7 @@ class FakeClient : public HttpClient {
 inline HttpResponse response(long status, std::string body, HeaderList headers = {}) {
   HttpResponse r;
   r.status = status;
-  r.body = std::move(body);
+  r.body = ByteBuffer(body);
   r.headers = std::move(headers);
   return r;
 }
