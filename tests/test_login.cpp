@@ -139,6 +139,40 @@ TEST_CASE("device code: the service's message, polls, tokens stored 0600 in 0700
   CHECK((o.out + o.err).find("at-1") == std::string::npos);
 }
 
+TEST_CASE("device code with -v: every poll is traced, the device code and tokens are not") {
+  SignInService service;
+  SignInScript s;
+  s.polls = {"authorization_pending", "slow_down", "ok"};
+  service.set_script(s);
+  Home home;
+  FakeClock clock;
+  // The device-code flow never sends a client secret, even when one is set.
+  auto o = login(service, home, {"-v"}, &clock, nullptr,
+                 {{"PCUSAGE_CLIENT_SECRET", "zz-client-secret"}});
+  INFO(o.err);
+  REQUIRE(o.code == ExitCode::kOk);
+  const std::string poll = "* POST " + service.url() + "/" + kTenant + "/oauth2/token (poll ";
+  for (const char* n : {"1)", "2)", "3)"}) CHECK(o.err.find(poll + n) != std::string::npos);
+  CHECK(o.err.find(poll + "4)") == std::string::npos);
+  CHECK(o.err.find("> grant_type=device_code&client_id=" + kClient +
+                   "&code=***&resource=https%3A%2F%2Fapi.partnercenter.microsoft.com\n") !=
+        std::string::npos);
+  // Two refusals (400) and the answer (200), each after its poll.
+  std::size_t answers = 0;
+  for (auto at = o.err.find("< HTTP 400 Bad Request"); at != std::string::npos;
+       at = o.err.find("< HTTP 400 Bad Request", at + 1)) {
+    ++answers;
+  }
+  CHECK(answers == 2);
+  CHECK(o.err.rfind("< HTTP 200 OK") > o.err.find(poll + "3)"));
+  CHECK(service.token_forms("device_code").size() == 3);
+  CHECK(no_client_secret(service.token_forms()));
+  for (const char* secret : {"dc-1", "rt-1", "at-1", "zz-client-secret"}) {
+    INFO(secret);
+    CHECK(o.err.find(secret) == std::string::npos);
+  }
+}
+
 TEST_CASE("device code: slow_down adds 5 s to the interval") {
   SignInService service;
   SignInScript s;
