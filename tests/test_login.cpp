@@ -440,6 +440,51 @@ TEST_CASE("a 401 with a cached token: the cache is dropped, one more sign-in, on
   CHECK(service.token_forms("refresh_token").size() == 2);
 }
 
+TEST_CASE("keep going over customers: a sign-in failure ends the run with exit 3, once") {
+  SignInService service;
+  Home home;
+  REQUIRE(login(service, home).code == ExitCode::kOk);
+  std::vector<std::string> fanout = {"--keep-going", "--concurrency", "1"};
+  for (const char* id :
+       {"0000aaaa-c0de-4000-8000-00000000aaaa", "0000bbbb-c0de-4000-8000-00000000bbbb",
+        "0000cccc-c0de-4000-8000-00000000cccc"}) {
+    fanout.insert(fanout.end(), {"--customer", id});
+  }
+  // The cached token is refused: one more sign-in, and every customer is fetched with the new one.
+  SignInScript s;
+  s.rejected_tokens = {"at-1"};
+  service.set_script(s);
+  auto r = plain(service, home, fanout);
+  INFO(r.err);
+  REQUIRE(r.code == ExitCode::kOk);
+  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 7);
+  CHECK(service.api_authorizations() ==
+        std::vector<std::string>{"Bearer at-1", "Bearer at-2", "Bearer at-2", "Bearer at-2"});
+  CHECK(service.token_forms("refresh_token").size() == 1);
+
+  // The new token is refused too: the sign-in's error, not one line per customer.
+  s.rejected_tokens = {"at-2", "at-3"};
+  service.set_script(s);
+  r = plain(service, home, fanout);
+  require_failure(r, ExitCode::kAuth, "request failed: HTTP 401 Unauthorized");
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(r.err.find("customer") == std::string::npos);
+  CHECK(service.api_authorizations().size() == 6);
+
+  // The token endpoint refuses the re-sign-in (400 invalid_grant).
+  s.rejected_tokens = {"at-3"};
+  const auto before = service.requests().size();
+  spit(home.cache(), std::to_string(std::time(nullptr) + 3600) + "\nat-3\n");
+  s.token_error = "invalid_grant|AADSTS70008: The refresh token has expired";
+  service.set_script(s);
+  r = plain(service, home, fanout);
+  require_failure(r, ExitCode::kAuth, "sign-in failed: HTTP 400 Bad Request: invalid_grant");
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(r.err.find("customer") == std::string::npos);
+  // One API call with the cached token, one sign-in, nothing more.
+  CHECK(service.requests().size() == before + 2);
+}
+
 TEST_CASE("a 401 for a token without MFA (900421) says to sign in again with MFA") {
   SignInService service;
   Home home;

@@ -88,6 +88,7 @@ class Batch {
     auto status = loop();
     show("");
     if (!status) return status.error();
+    if (m_refused) return *m_refused;
     std::vector<std::optional<Error>> errors;
     // After a stop only the job that failed has an error; the others were left unfinished.
     for (auto& job : m_jobs) errors.push_back(job.error);
@@ -247,6 +248,12 @@ class Batch {
     ++m_finished;
     ++m_failed;
     if (m_policy.stop_on_failure) m_stopped = true;
+    // Every job carries the same token: once it is refused, no job can succeed with it, and the
+    // failure is not one job's, even in a batch that goes on after a job fails.
+    if (job.error->http_status == 401) {
+      m_refused = job.error;
+      m_stopped = true;
+    }
     show_progress();
   }
 
@@ -310,6 +317,7 @@ class Batch {
   std::size_t m_failed = 0;
   TimePoint m_hold_until;
   bool m_stopped = false;
+  std::optional<Error> m_refused;  // the 401 that ended the batch
   std::string m_shown;
   std::string m_last_status;
   int m_retry_attempt = 0;
