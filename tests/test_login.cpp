@@ -139,6 +139,40 @@ TEST_CASE("device code: the service's message, polls, tokens stored 0600 in 0700
   CHECK((o.out + o.err).find("at-1") == std::string::npos);
 }
 
+TEST_CASE("device code with -v: every poll is traced, the device code and tokens are not") {
+  SignInService service;
+  SignInScript s;
+  s.polls = {"authorization_pending", "slow_down", "ok"};
+  service.set_script(s);
+  Home home;
+  FakeClock clock;
+  // The device-code flow never sends a client secret, even when one is set.
+  auto o = login(service, home, {"-v"}, &clock, nullptr,
+                 {{"PCUSAGE_CLIENT_SECRET", "zz-client-secret"}});
+  INFO(o.err);
+  REQUIRE(o.code == ExitCode::kOk);
+  const std::string poll = "* POST " + service.url() + "/" + kTenant + "/oauth2/token (poll ";
+  for (const char* n : {"1)", "2)", "3)"}) CHECK(o.err.find(poll + n) != std::string::npos);
+  CHECK(o.err.find(poll + "4)") == std::string::npos);
+  CHECK(o.err.find("> grant_type=device_code&client_id=" + kClient +
+                   "&code=***&resource=https%3A%2F%2Fapi.partnercenter.microsoft.com\n") !=
+        std::string::npos);
+  // Two refusals (400) and the answer (200), each after its poll.
+  std::size_t answers = 0;
+  for (auto at = o.err.find("< HTTP 400 Bad Request"); at != std::string::npos;
+       at = o.err.find("< HTTP 400 Bad Request", at + 1)) {
+    ++answers;
+  }
+  CHECK(answers == 2);
+  CHECK(o.err.rfind("< HTTP 200 OK") > o.err.find(poll + "3)"));
+  CHECK(service.token_forms("device_code").size() == 3);
+  CHECK(no_client_secret(service.token_forms()));
+  for (const char* secret : {"dc-1", "rt-1", "at-1", "zz-client-secret"}) {
+    INFO(secret);
+    CHECK(o.err.find(secret) == std::string::npos);
+  }
+}
+
 TEST_CASE("device code: slow_down adds 5 s to the interval") {
   SignInService service;
   SignInScript s;
@@ -404,6 +438,51 @@ TEST_CASE("a 401 with a cached token: the cache is dropped, one more sign-in, on
   r = plain(service, home);
   require_failure(r, ExitCode::kAuth, "access tokens last about an hour");
   CHECK(service.token_forms("refresh_token").size() == 2);
+}
+
+TEST_CASE("keep going over customers: a sign-in failure ends the run with exit 3, once") {
+  SignInService service;
+  Home home;
+  REQUIRE(login(service, home).code == ExitCode::kOk);
+  std::vector<std::string> fanout = {"--keep-going", "--concurrency", "1"};
+  for (const char* id :
+       {"0000aaaa-c0de-4000-8000-00000000aaaa", "0000bbbb-c0de-4000-8000-00000000bbbb",
+        "0000cccc-c0de-4000-8000-00000000cccc"}) {
+    fanout.insert(fanout.end(), {"--customer", id});
+  }
+  // The cached token is refused: one more sign-in, and every customer is fetched with the new one.
+  SignInScript s;
+  s.rejected_tokens = {"at-1"};
+  service.set_script(s);
+  auto r = plain(service, home, fanout);
+  INFO(r.err);
+  REQUIRE(r.code == ExitCode::kOk);
+  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 7);
+  CHECK(service.api_authorizations() ==
+        std::vector<std::string>{"Bearer at-1", "Bearer at-2", "Bearer at-2", "Bearer at-2"});
+  CHECK(service.token_forms("refresh_token").size() == 1);
+
+  // The new token is refused too: the sign-in's error, not one line per customer.
+  s.rejected_tokens = {"at-2", "at-3"};
+  service.set_script(s);
+  r = plain(service, home, fanout);
+  require_failure(r, ExitCode::kAuth, "request failed: HTTP 401 Unauthorized");
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(r.err.find("customer") == std::string::npos);
+  CHECK(service.api_authorizations().size() == 6);
+
+  // The token endpoint refuses the re-sign-in (400 invalid_grant).
+  s.rejected_tokens = {"at-3"};
+  const auto before = service.requests().size();
+  spit(home.cache(), std::to_string(std::time(nullptr) + 3600) + "\nat-3\n");
+  s.token_error = "invalid_grant|AADSTS70008: The refresh token has expired";
+  service.set_script(s);
+  r = plain(service, home, fanout);
+  require_failure(r, ExitCode::kAuth, "sign-in failed: HTTP 400 Bad Request: invalid_grant");
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(r.err.find("customer") == std::string::npos);
+  // One API call with the cached token, one sign-in, nothing more.
+  CHECK(service.requests().size() == before + 2);
 }
 
 TEST_CASE("a 401 for a token without MFA (900421) says to sign in again with MFA") {

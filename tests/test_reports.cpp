@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
@@ -222,6 +223,74 @@ TEST_CASE("all or nothing by default; --keep-going prints the rest and exits 8")
   CHECK(first_field(rows[3]) == customer_id(1));
   CHECK(o.err.find("pcusage: error: customer " + missing + " (exit 4): request failed: HTTP 404") ==
         0);
+  CHECK(o.err.find("1 customer(s) failed") != std::string::npos);
+}
+
+TEST_CASE("keep going: a refused token (401) ends the whole run with exit 3, not one customer") {
+  FakeClock clock;
+  auto inner = partner(5, 10, [](int) { return milliseconds(10); });
+  // The API refuses the token from the third request on (it expired during the run).
+  int requests = 0;
+  FakeClient client(
+      [&](const HttpRequest& r) -> Answer {
+        if (++requests < 3) return inner(r);
+        return Answer{
+            response(401, R"({"code":600008,"description":"Unauthorized: token rejected"})"),
+            milliseconds(10)};
+      },
+      &clock);
+  std::vector<std::string> args = {"-o", "csv", "--keep-going", "--concurrency", "1"};
+  for (int i = 0; i < 5; ++i) args.insert(args.end(), {"--customer", customer_id(i)});
+  auto o = run_app(client, with_token(args), {}, clock);
+  INFO(o.err);
+  CHECK(o.code == ExitCode::kAuth);
+  CHECK(o.out.empty());
+  CHECK(o.err.rfind("pcusage: error: request failed: HTTP 401 Unauthorized: 600008", 0) == 0);
+  CHECK(o.err.find("access tokens last about an hour") != std::string::npos);
+  CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);
+  CHECK(o.err.find("customer") == std::string::npos);
+  // Nothing more is asked with a token the API refuses.
+  CHECK(client.sent.size() == 3);
+
+  // Without --keep-going it is the same error: it is not about the customer.
+  requests = 0;
+  client.sent.clear();
+  args.erase(args.begin() + 2);
+  o = run_app(client, with_token(args), {}, clock);
+  CHECK(o.code == ExitCode::kAuth);
+  CHECK(o.out.empty());
+  CHECK(o.err.rfind("pcusage: error: request failed: HTTP 401", 0) == 0);
+  CHECK(client.sent.size() == 3);
+}
+
+TEST_CASE("keep going: a 403 for one customer fails that customer only") {
+  FakeClock clock;
+  auto inner = partner(3, 10, [](int) { return milliseconds(10); });
+  // The relationship with customer 1 is gone; the others answer.
+  FakeClient client(
+      [&](const HttpRequest& r) -> Answer {
+        if (customer_of(r.url) == 1) {
+          return Answer{
+              response(
+                  403,
+                  R"({"code":900150,"description":"The supplied role does not have the rights to perform the requested operation"})"),
+              milliseconds(10)};
+        }
+        return inner(r);
+      },
+      &clock);
+  std::vector<std::string> args = {"-o", "csv", "--keep-going"};
+  for (int i = 0; i < 3; ++i) args.insert(args.end(), {"--customer", customer_id(i)});
+  auto o = run_app(client, with_token(args), {}, clock);
+  INFO(o.err);
+  CHECK(o.code == ExitCode::kPartial);
+  const auto rows = lines_of(o.out);
+  REQUIRE(rows.size() == 5);
+  CHECK(first_field(rows[1]) == customer_id(0));
+  CHECK(first_field(rows[3]) == customer_id(2));
+  CHECK(o.err.rfind("pcusage: error: customer " + customer_id(1) +
+                        " (exit 3): request failed: HTTP 403 Forbidden: 900150",
+                    0) == 0);
   CHECK(o.err.find("1 customer(s) failed") != std::string::npos);
 }
 

@@ -41,7 +41,8 @@ struct CustomerRows {
 };
 
 // Fetches the report of `options` for each customer, settings.concurrency at a time. Without
-// --keep-going the first customer that fails ends the run with its error, naming the customer.
+// --keep-going the first customer that fails ends the run with its error, naming the customer; a
+// 401 (the token refused) ends it in either case, naming none.
 Result<CustomerRows> fetch_customer_reports(HttpClient& client, const FetchSettings& settings,
                                             const Options& options,
                                             const std::vector<Customer>& customers,

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "app/api_error.h"
+#include "app/trace.h"
 #include "core/signals.h"
 #include "core/text.h"
 #include "model/flat_object.h"
@@ -97,6 +98,7 @@ Result<TokenAnswer> device_code_sign_in(HttpClient& client, const Options& optio
   const std::string trace_form =
       "grant_type=device_code&client_id=" + id + "&code=***&resource=" + resource;
   int transient_failures = 0;
+  int polls = 0;
   for (auto next = clock.now() + seconds(interval);; next = clock.now() + seconds(interval)) {
     if (next >= expires) {
       return auth_error(
@@ -107,8 +109,12 @@ Result<TokenAnswer> device_code_sign_in(HttpClient& client, const Options& optio
     HttpRequest poll = sign_in_request(options, settings, "token", poll_form, trace_form);
     poll.deadline = std::chrono::steady_clock::now() +
                     std::chrono::milliseconds(static_cast<long long>(settings.timeout_s * 1000));
+    // Traced like every other request; the device code is a credential while the sign-in is
+    // pending, so the trace shows trace_form, with the code masked.
+    if (settings.verbose) trace_request(err, poll, "poll " + std::to_string(++polls));
     HttpResult result = client.send(poll);
     if (interrupted()) return interrupted_error();
+    if (settings.verbose) trace_result(err, result);
     auto* response = std::get_if<HttpResponse>(&result);
     if (response != nullptr && response->status >= 200 && response->status < 300) {
       auto answer = parse_token_answer(response->body);

@@ -8,6 +8,7 @@
 
 #include "app/api_error.h"
 #include "app/retry.h"
+#include "app/trace.h"
 #include "core/signals.h"
 #include "core/text.h"
 #include "core/uuid.h"
@@ -26,34 +27,6 @@ void set_header(HeaderList& headers, const std::string& name, const std::string&
     }
   }
   headers.emplace_back(name, value);
-}
-
-// Secrets never reach the trace: the bearer token is masked, and so is any form body.
-void trace_request(std::ostream& err, const HttpRequest& request, int attempt) {
-  err << "* " << request.method << " " << printable_excerpt(request.url, 2000) << " (attempt "
-      << attempt << ")\n";
-  for (const auto& [k, v] : request.headers) {
-    const bool secret = iequals(k, "authorization");
-    err << "> " << k << ": " << (secret ? "Bearer ***" : printable_excerpt(v, 500)) << "\n";
-  }
-  if (!request.body.empty()) {
-    err << "> "
-        << (request.trace_body.empty() ? "(" + std::to_string(request.body.size()) + " bytes)"
-                                       : request.trace_body)
-        << "\n";
-  }
-}
-
-void trace_response(std::ostream& err, const HttpResponse& response) {
-  const char* reason = reason_phrase(response.status);
-  err << "< HTTP " << response.status << (*reason ? " " : "") << reason << " in "
-      << static_cast<long>(response.seconds * 1000) << " ms, " << response.body.size()
-      << " bytes\n";
-  for (const char* name : {"MS-CorrelationId", "MS-RequestId", "MS-CV", "MS-ServerId",
-                           "Retry-After", "Content-Type", "Content-Encoding", "Location"}) {
-    const auto v = find_header(response.headers, name);
-    if (!v.empty()) err << "< " << name << ": " << printable_excerpt(v, 500) << "\n";
-  }
 }
 
 Error deadline_error(const std::string& what, const FetchSettings& settings) {
@@ -115,6 +88,7 @@ class Batch {
     auto status = loop();
     show("");
     if (!status) return status.error();
+    if (m_refused) return *m_refused;
     std::vector<std::optional<Error>> errors;
     // After a stop only the job that failed has an error; the others were left unfinished.
     for (auto& job : m_jobs) errors.push_back(job.error);
@@ -161,7 +135,9 @@ class Batch {
       }
       if (job.state != Job::State::kWaiting || job.ready_at > now) continue;
       ++job.attempt;
-      if (m_settings.verbose) trace_request(m_err, job.request, job.attempt);
+      if (m_settings.verbose) {
+        trace_request(m_err, job.request, "attempt " + std::to_string(job.attempt));
+      }
       if (m_policy.noun.empty()) show("");
       job.state = Job::State::kInFlight;
       job.exchange = m_client.start(job.request);
@@ -205,7 +181,7 @@ class Batch {
     } else {
       const auto& failure = std::get<TransportError>(result);
       got_response = failure.got_response;
-      if (m_settings.verbose) m_err << "* " << printable_excerpt(failure.message, 500) << "\n";
+      if (m_settings.verbose) trace_failure(m_err, failure);
       if (failure.kind == TransportFailure::kDeadline) {
         return fail(index, after_attempts(deadline_error(m_policy.what, m_settings), job.attempt));
       }
@@ -272,6 +248,12 @@ class Batch {
     ++m_finished;
     ++m_failed;
     if (m_policy.stop_on_failure) m_stopped = true;
+    // Every job carries the same token: once it is refused, no job can succeed with it, and the
+    // failure is not one job's, even in a batch that goes on after a job fails.
+    if (job.error->http_status == 401) {
+      m_refused = job.error;
+      m_stopped = true;
+    }
     show_progress();
   }
 
@@ -335,6 +317,7 @@ class Batch {
   std::size_t m_failed = 0;
   TimePoint m_hold_until;
   bool m_stopped = false;
+  std::optional<Error> m_refused;  // the 401 that ended the batch
   std::string m_shown;
   std::string m_last_status;
   int m_retry_attempt = 0;

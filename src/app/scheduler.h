@@ -35,7 +35,8 @@ struct BatchPolicy {
 // worth it (Retry-After, else jittered backoff) up to settings.retries times per request. A 429
 // or 503 with Retry-After holds back every new request until the wait is over. Returns each job's
 // failure (nullopt when it succeeded or, after a stop, was left unfinished). A signal is an error
-// of the whole batch.
+// of the whole batch, and so is a 401 (the token every job carries was refused), whatever
+// policy.stop_on_failure says.
 Result<std::vector<std::optional<Error>>> run_batch(HttpClient& client,
                                                     std::vector<HttpRequest> first,
                                                     const OnAnswer& on_answer,
