@@ -20,6 +20,23 @@ namespace {
 constexpr std::size_t kMaxOutputMultiple = 1024;
 constexpr std::size_t kOutputAllowance = 1 << 16;
 
+// The table also pads: a column to at most kMaxPaddedColumnWidth cells (a wider cell is printed
+// once, as text, and pads nothing), plus the gap, so a row's padding is at most kMaxRowPadding
+// bytes a column. Rows are the header and one per item, and an item takes at least kMinItemBytes
+// of input (`{},`). With at most kMaxStarColumns columns, that is a fixed multiple of
+// kMaxOutputMultiple + kMaxStarColumns * kMaxRowPadding / kMinItemBytes (about 89,000) bytes per
+// input byte, about 1,500 with the 5 default columns; the check uses the run's own column count.
+constexpr std::size_t kMaxRowPadding = pcusage::kMaxPaddedColumnWidth + pcusage::kTableColumnGap;
+constexpr std::size_t kMinItemBytes = 3;
+
+// The most bytes `format` may print for `size` bytes of input over `columns` columns.
+std::size_t output_limit(pcusage::Format format, std::size_t size, std::size_t columns) {
+  const std::size_t limit = kMaxOutputMultiple * size + kOutputAllowance;
+  if (format != pcusage::Format::kTable) return limit;
+  const std::size_t padding = (size / kMinItemBytes + 1) * columns * kMaxRowPadding;
+  return limit + padding;
+}
+
 // Counts and discards output, so the fuzzer spends its time in the code under test.
 class CountingSink : public pcusage::Sink {
  public:
@@ -55,18 +72,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.columns = *columns;
   options.header = (flags & 8) == 0;
   options.csv_allow_formulas = (flags & 4) != 0;
-  for (auto format : {pcusage::Format::kTable, pcusage::Format::kJson, pcusage::Format::kNdjson,
-                      pcusage::Format::kCsv, pcusage::Format::kTsv}) {
-    options.format = format;
+  // The table twice: whole, as in a pipe, and fitted to an 80-column terminal.
+  struct Run {
+    pcusage::Format format;
+    std::size_t max_width;
+  };
+  for (Run run : {Run{pcusage::Format::kTable, 0}, Run{pcusage::Format::kTable, 80},
+                  Run{pcusage::Format::kJson, 0}, Run{pcusage::Format::kNdjson, 0},
+                  Run{pcusage::Format::kCsv, 0}, Run{pcusage::Format::kTsv, 0}}) {
+    options.format = run.format;
+    options.max_width = run.max_width;
     CountingSink sink;
     pcusage::write_output(dataset, options, sink);
     (void)sink.finish();
-    // The table pads every cell to its column's widest: rows times the widest cell, which its
-    // width rules, not the parser's limits, have to bound.
-    if (format == pcusage::Format::kTable) continue;
-    if (sink.bytes() > kMaxOutputMultiple * size + kOutputAllowance) {
-      std::fprintf(stderr, "format %d printed %zu bytes for %zu bytes of input\n",
-                   static_cast<int>(format), sink.bytes(), size);
+    if (sink.bytes() > output_limit(run.format, size, columns->size())) {
+      std::fprintf(stderr, "format %d (width %zu) printed %zu bytes for %zu bytes of input\n",
+                   static_cast<int>(run.format), run.max_width, sink.bytes(), size);
       std::abort();
     }
   }

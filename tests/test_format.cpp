@@ -916,6 +916,63 @@ TEST_CASE("table fits a width by shortening the widest text columns, never a num
   CHECK(fitted(30) == fitted(41));
 }
 
+TEST_CASE("a cell wider than the padding cap is printed whole without padding the other rows",
+          "[format]") {
+  const std::size_t cap = kMaxPaddedColumnWidth;
+  const std::string spaces(cap, ' ');
+  const std::string longest(cap + 44, 'x');
+  const std::string items = R"([{"a": ")" + longest + R"(", "b": "y"}, {"a": "short", "b": "z"}])";
+  // The column is padded to the cap; the long cell overflows it and pushes only its own row.
+  const std::string expected =
+      "a" + spaces.substr(1) + "  b\n" + longest + "  y\n" + "short" + spaces.substr(5) + "  z\n";
+  CHECK(render(Format::kTable, items, {"a", "b"}) == expected);
+  // A terminal wide enough for the long cell shows the same.
+  Options wide_terminal;
+  wide_terminal.max_width = 1000;
+  CHECK(render(Format::kTable, items, {"a", "b"}, wide_terminal) == expected);
+  // A narrower terminal still shortens the column to fit, as before.
+  Options terminal;
+  terminal.max_width = 80;
+  CHECK(render(Format::kTable, items, {"a", "b"}, terminal) ==
+        "a" + std::string(78, ' ') + "b\n" + std::string(76, 'x') + "…  y\n" + "short" +
+            std::string(74, ' ') + "z\n");
+
+  // Wide characters count as two cells: 129 of them (258 cells) overflow, 128 (256) just fit.
+  std::string han;
+  for (std::size_t i = 0; i < cap / 2; ++i) han += "日";
+  CHECK(render(Format::kTable, R"([{"a": ")" + han + R"(日", "b": 1}, {"a": "", "b": 2}])",
+               {"a", "b"}) ==
+        "a" + spaces.substr(1) + "  b\n" + han + "日  1\n" + spaces + "  2\n");
+  CHECK(render(Format::kTable, R"([{"a": ")" + han + R"(", "b": 1}, {"a": "", "b": 2}])",
+               {"a", "b"}) == "a" + spaces.substr(1) + "  b\n" + han + "  1\n" + spaces + "  2\n");
+
+  // A number past the cap is never cut and never pads the column's other numbers beyond it.
+  const std::string big = "1" + std::string(cap + 9, '0');
+  CHECK(render(Format::kTable, "[{\"n\": " + big + "}, {\"n\": 5}]", {"n"}) ==
+        "n\n" + big + "\n" + spaces.substr(1) + "5\n");
+  Options narrow;
+  narrow.max_width = 20;
+  CHECK(render(Format::kTable, "[{\"n\": " + big + "}, {\"n\": 5}]", {"n"}, narrow) ==
+        "n\n" + big + "\n" + spaces.substr(1) + "5\n");
+
+  // A header past the cap is printed whole too.
+  const std::string name(cap + 4, 'h');
+  CHECK(render(Format::kTable, R"([{")" + name + R"(": "v", "b": "w"}])", {name, "b"}) ==
+        name + "  b\nv" + spaces.substr(1) + "  w\n");
+}
+
+TEST_CASE("one long cell does not make the table quadratic in the response", "[format]") {
+  // 20 KB in one cell and 2,000 small items: padding every row to the long cell would print 40 MB.
+  std::string items = R"([{"a": ")" + std::string(20000, 'x') + R"("})";
+  for (int i = 0; i < 2000; ++i) items += R"(,{"b":1})";
+  items += "]";
+  const std::string table = render(Format::kTable, items, {"a", "b"});
+  // Each row: column a padded to the cap, the gap, "1" and a newline; the long cell once more.
+  const std::size_t row = kMaxPaddedColumnWidth + kTableColumnGap + 2;
+  CHECK(table.size() <= 2002 * row + 20000);
+  CHECK(table.find(std::string(20000, 'x')) != std::string::npos);
+}
+
 TEST_CASE("a shortened cell keeps its escapes whole and its combining marks", "[format]") {
   CHECK(fit_table_text("abc", 3).text == "abc");
   CHECK(fit_table_text("abcd", 3).text == "ab…");

@@ -25,6 +25,15 @@ struct FormatOptions {
   bool escape_controls = false;
 };
 
+// Table: the most terminal cells a column is padded to. A wider cell is still printed whole and
+// pushes the rest of its own row right, so one long value cannot pad every other row to its width
+// (rows times the widest cell would be quadratic in a response's size). Wider than most terminal
+// lines and than any value the service sends, so real tables never meet it.
+inline constexpr std::size_t kMaxPaddedColumnWidth = 256;
+
+// Table: the spaces between two columns.
+inline constexpr std::size_t kTableColumnGap = 2;
+
 // Writes every item of `data`, in data.items() order.
 void write_output(const Dataset& data, const FormatOptions& options, Sink& out);
 

@@ -9,20 +9,19 @@
 namespace pcusage {
 namespace {
 
-constexpr std::size_t kGap = 2;
-
 // Writes one row cell by cell. Padding is held back until something visible follows it, so no
 // line ever ends in spaces (trailing empty cells and the last column's padding vanish).
 class RowWriter {
  public:
   explicit RowWriter(Sink& out) : m_out(out) {}
 
-  // Writes `text` (already measured as `width`) in a column `column_width` wide; `shown` text is
-  // already as write_table_text() would show it (escapes done) and goes out as it is.
+  // Writes `text` (already measured as `width`) in a column padded to `column_width`; `shown` text
+  // is already as write_table_text() would show it (escapes done) and goes out as it is. Text
+  // wider than the column gets no padding and pushes the rest of the row right.
   void cell(std::string_view text, std::size_t width, std::size_t column_width, bool right,
             bool first, bool shown = false) {
-    if (!first) m_pending += kGap;
-    const std::size_t pad = column_width - width;
+    if (!first) m_pending += kTableColumnGap;
+    const std::size_t pad = width < column_width ? column_width - width : 0;
     if (right) m_pending += pad;
     if (!text.empty()) {
       m_out.fill(' ', m_pending);
@@ -55,7 +54,7 @@ constexpr std::size_t kMinShrunkWidth = 5;  // a shortened text column keeps 4 c
 // unchanged when they fit already, and the floors when even those do not fit.
 std::vector<std::size_t> fit_widths(std::vector<std::size_t> widths,
                                     const std::vector<std::size_t>& floors, std::size_t max_width) {
-  const std::size_t gaps = kGap * (widths.size() - 1);
+  const std::size_t gaps = kTableColumnGap * (widths.size() - 1);
   auto total = [&](std::size_t cap) {
     std::size_t sum = gaps;
     for (std::size_t c = 0; c < widths.size(); ++c) {
@@ -131,15 +130,22 @@ void write_table(const Dataset& data, const FormatOptions& options, Sink& out) {
     widths = fit_widths(widths, floors, options.max_width);
   }
 
+  // Fitting decides what is shown, the cap only how far a column is padded: a cell past the cap
+  // overflows its column, so each row's padding is bounded whatever one cell's length.
+  std::vector<std::size_t> padded(ncols);
+  for (std::size_t c = 0; c < ncols; ++c) {
+    padded[c] = std::min(widths[c], kMaxPaddedColumnWidth);
+  }
+
   RowWriter row(out);
   // A cell wider than its (shortened) column is cut with an ellipsis; the rest go out as they are.
   auto write_cell = [&](std::string_view text, std::size_t width, std::size_t c, bool right) {
     if (width <= widths[c]) {
-      row.cell(text, width, widths[c], right, c == 0);
+      row.cell(text, width, padded[c], right, c == 0);
       return;
     }
     const FittedText fitted = fit_table_text(text, widths[c]);
-    row.cell(fitted.text, fitted.width, widths[c], right, c == 0, true);
+    row.cell(fitted.text, fitted.width, padded[c], right, c == 0, true);
   };
   if (options.header) {
     for (std::size_t c = 0; c < ncols; ++c) {
