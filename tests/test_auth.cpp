@@ -16,6 +16,7 @@
 #include "support/fake_client.h"
 #include "support/helpers.h"
 #include "support/run_app.h"
+#include "support/sign_in_service.h"
 
 using namespace pcusage;
 using pcusage::test::FakeClient;
@@ -55,20 +56,6 @@ std::vector<std::string> signin_args(const Secrets& s, std::vector<std::string> 
                                 "ndjson"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
-}
-
-std::map<std::string, std::string> form_of(const std::string& body) {
-  std::map<std::string, std::string> out;
-  std::size_t start = 0;
-  while (start < body.size()) {
-    std::size_t amp = body.find('&', start);
-    if (amp == std::string::npos) amp = body.size();
-    const std::string pair = body.substr(start, amp - start);
-    const std::size_t eq = pair.find('=');
-    out[pair.substr(0, eq)] = pair.substr(eq + 1);
-    start = amp + 1;
-  }
-  return out;
 }
 
 }  // namespace
@@ -119,7 +106,7 @@ TEST_CASE("no rotation leaves the file alone; expires_in as a number") {
        response(200, kItems)});
   auto o = run_app(client, signin_args(s));
   CHECK(o.code == ExitCode::kOk);
-  CHECK(form_of(client.sent[0].body).count("client_secret") == 0);
+  CHECK(test::decode_form(client.sent[0].body).count("client_secret") == 0);
   CHECK(slurp(s.rt) == "  rt-original\n");
   struct stat after = {};
   stat(s.rt.c_str(), &after);

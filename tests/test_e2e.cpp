@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "support/helpers.h"
 #include "support/loopback_server.h"
+#include "support/run_pcusage.h"
 #include "support/run_process.h"
 
 using namespace pcusage;
@@ -18,7 +19,6 @@ using namespace pcusage::test;
 namespace {
 
 const std::string kSeed = slurp(PCUSAGE_SOURCE_DIR "/examples/usage-response.json");
-const std::string kToken = "tok-5ecret-ABC123";
 
 const char* kSeedTable =
     "workloadName            serviceName  channel   proratedLicensesUsagePercent  "
@@ -41,30 +41,6 @@ const char* kSeedCsv =
     "Exchange,o365,reseller,0.0,2017-03-09T00:00:00+00:00\n"
     "SharePoint,o365,reseller,0.0,2017-03-09T00:00:00+00:00\n"
     "Skype For Business,o365,reseller,0.0,2017-03-09T00:00:00+00:00\n";
-
-std::map<std::string, std::string> base_env() {
-  return {{"LANG", "C"}, {"NO_PROXY", "*"}, {"HOME", "/nonexistent"}};
-}
-
-ProcessResult run_pcusage(std::vector<std::string> args,
-                          std::map<std::string, std::string> env = base_env(),
-                          const std::string& input = "") {
-  args.insert(args.begin(), PCUSAGE_BINARY);
-  return run_process(args, env, input);
-}
-
-// pcusage against `server` with the token in the environment.
-ProcessResult against(const LoopbackServer& server, std::vector<std::string> args,
-                      std::map<std::string, std::string> env = base_env()) {
-  env["PCUSAGE_TOKEN"] = kToken;
-  args.insert(args.begin(), {"--base-url", server.url()});
-  return run_pcusage(args, env);
-}
-
-Handler always(int status, std::string body, HeaderList headers = {},
-               std::string type = "application/json; charset=utf-8") {
-  return [=](const RecordedRequest&, int) { return http_reply(status, body, headers, type); };
-}
 
 void require_failure(const ProcessResult& r, int status, const std::string& fragment) {
   test::require_failure(r, status, fragment, kToken);

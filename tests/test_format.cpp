@@ -42,6 +42,14 @@ std::vector<Column> columns_of(const Dataset& data, const std::vector<std::strin
   return std::move(columns.value());
 }
 
+// Writes `data` with `options` through write_output() and returns the text.
+std::string written(const Dataset& data, const FormatOptions& options) {
+  StringSink sink;
+  write_output(data, options, sink);
+  REQUIRE(sink.finish().ok());
+  return sink.str();
+}
+
 struct Options {
   bool header = true;
   bool allow_formulas = false;
@@ -60,10 +68,7 @@ std::string render(Format format, const std::string& items_json,
   options.csv_allow_formulas = opt.allow_formulas;
   options.max_width = opt.max_width;
   options.escape_controls = opt.escape_controls;
-  StringSink sink;
-  write_output(data, options, sink);
-  REQUIRE(sink.finish().ok());
-  return sink.str();
+  return written(data, options);
 }
 
 const std::vector<std::string> kDefault = {"workloadName", "serviceName", "channel",
@@ -421,26 +426,14 @@ TEST_CASE("header names are escaped like cells", "[format]") {
   Dataset data = parse_items(R"([{"x":1}])");
   FormatOptions options;
   options.columns = {Column{"a\tb", {}}, Column{"c\\d\xe2\x80\xae", {}}, Column{"=e,f", {}}};
-  StringSink table;
   options.format = Format::kTable;
-  write_output(data, options, table);
-  REQUIRE(table.finish().ok());
-  CHECK(table.str() == "a\\tb  c\\\\d\\u202E  =e,f\n\n");
-  StringSink tsv;
+  CHECK(written(data, options) == "a\\tb  c\\\\d\\u202E  =e,f\n\n");
   options.format = Format::kTsv;
-  write_output(data, options, tsv);
-  REQUIRE(tsv.finish().ok());
-  CHECK(tsv.str() == "a\\tb\tc\\\\d\xe2\x80\xae\t=e,f\n\t\t\n");
-  StringSink csv;
+  CHECK(written(data, options) == "a\\tb\tc\\\\d\xe2\x80\xae\t=e,f\n\t\t\n");
   options.format = Format::kCsv;
-  write_output(data, options, csv);
-  REQUIRE(csv.finish().ok());
-  CHECK(csv.str() == "a\tb,c\\d\xe2\x80\xae,\"'=e,f\"\n,,\n");
-  StringSink csv_allowed;
+  CHECK(written(data, options) == "a\tb,c\\d\xe2\x80\xae,\"'=e,f\"\n,,\n");
   options.csv_allow_formulas = true;
-  write_output(data, options, csv_allowed);
-  REQUIRE(csv_allowed.finish().ok());
-  CHECK(csv_allowed.str() == "a\tb,c\\d\xe2\x80\xae,\"=e,f\"\n,,\n");
+  CHECK(written(data, options) == "a\tb,c\\d\xe2\x80\xae,\"=e,f\"\n,,\n");
 }
 
 TEST_CASE("csv formula guard", "[format][csv]") {
@@ -535,10 +528,7 @@ TEST_CASE("csv never writes a blank record", "[format][csv]") {
     FormatOptions options;
     options.format = Format::kCsv;
     options.columns = {Column{"", {}}};
-    StringSink sink;
-    write_output(data, options, sink);
-    REQUIRE(sink.finish().ok());
-    CHECK(sink.str() == "\"\"\n\"\"\n");
+    CHECK(written(data, options) == "\"\"\n\"\"\n");
   }
 }
 
@@ -584,10 +574,7 @@ TEST_CASE("nesting at the parser's limit is written in full", "[format][json]") 
     FormatOptions options;
     options.columns = columns_of(data, {"d"});
     options.format = Format::kCsv;
-    StringSink csv;
-    write_output(data, options, csv);
-    REQUIRE(csv.finish().ok());
-    CHECK(csv.str() == "d\n" + nested_arrays(kDepth) + "\n\"\"\n");
+    CHECK(written(data, options) == "d\n" + nested_arrays(kDepth) + "\n\"\"\n");
   }
 }
 

@@ -25,6 +25,7 @@
 #include "support/helpers.h"
 #include "support/loopback_server.h"
 #include "support/run_app.h"
+#include "support/run_pcusage.h"
 #include "support/run_process.h"
 
 using namespace pcusage;
@@ -33,25 +34,6 @@ using namespace pcusage::test;
 namespace {
 
 const std::string kSeed = slurp(PCUSAGE_SOURCE_DIR "/examples/usage-response.json");
-const std::string kToken = "tok-5ecret-ABC123";
-
-std::map<std::string, std::string> base_env() {
-  return {{"LANG", "C"}, {"NO_PROXY", "*"}, {"HOME", "/nonexistent"}};
-}
-
-ProcessResult run_pcusage(std::vector<std::string> args,
-                          std::map<std::string, std::string> env = base_env(),
-                          const std::string& input = "") {
-  args.insert(args.begin(), PCUSAGE_BINARY);
-  return run_process(args, env, input);
-}
-
-ProcessResult against(const LoopbackServer& server, std::vector<std::string> args,
-                      std::map<std::string, std::string> env = base_env()) {
-  env["PCUSAGE_TOKEN"] = kToken;
-  args.insert(args.begin(), {"--base-url", server.url()});
-  return run_pcusage(args, env);
-}
 
 void require_failure(const ProcessResult& r, int status, const std::string& fragment) {
   INFO(r.err);
@@ -61,11 +43,6 @@ void require_failure(const ProcessResult& r, int status, const std::string& frag
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   CHECK(r.err.find(fragment) != std::string::npos);
   CHECK(r.err.find(kToken) == std::string::npos);
-}
-
-Handler always(int status, std::string body, HeaderList headers = {},
-               std::string type = "application/json; charset=utf-8") {
-  return [=](const RecordedRequest&, int) { return http_reply(status, body, headers, type); };
 }
 
 Result<Options> parse(std::vector<std::string> args) { return parse_with_env(args); }

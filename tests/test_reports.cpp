@@ -21,7 +21,7 @@
 #include "support/fake_client.h"
 #include "support/loopback_server.h"
 #include "support/run_app.h"
-#include "support/run_process.h"
+#include "support/run_pcusage.h"
 
 using namespace pcusage;
 using namespace pcusage::test;
@@ -492,11 +492,6 @@ Reply partner_reply(const RecordedRequest& r) {
   return http_reply(404, R"({"code":404,"description":"not found"})");
 }
 
-ProcessResult run_binary(std::vector<std::string> args, const std::string& input = "") {
-  args.insert(args.begin(), PCUSAGE_BINARY);
-  return run_process(args, {{"LANG", "C"}, {"NO_PROXY", "*"}, {"HOME", "/nonexistent"}}, input);
-}
-
 }  // namespace
 
 TEST_CASE("end to end: every report and the customer list in every format") {
@@ -543,7 +538,7 @@ TEST_CASE("end to end: every report and the customer list in every format") {
       auto args = c.args;
       args.insert(args.end(), {"--base-url", server.url(), "--token", "tok", "-o", format});
       INFO(c.args.front() << " " << format);
-      const auto r = run_binary(args);
+      const auto r = run_pcusage(args);
       INFO(r.err);
       REQUIRE(r.status == 0);
       CHECK(r.out.find(c.value) != std::string::npos);
@@ -578,7 +573,7 @@ TEST_CASE("end to end: customers' reports are in flight together over the real c
                                      "-o",         "csv",         "--concurrency", "4",
                                      "--cacert",   tls.cert_file};
     for (int i : {0, 1, 2, 3, 0, 4}) args.insert(args.end(), {"--customer", customer_id(i)});
-    const auto r = run_binary(args);
+    const auto r = run_pcusage(args);
     INFO(r.err);
     REQUIRE(r.status == 0);
     CHECK(all_together);

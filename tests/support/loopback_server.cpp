@@ -156,6 +156,11 @@ Reply http_reply(int status, std::string body, const HeaderList& headers,
   return reply;
 }
 
+Handler always(int status, std::string body, HeaderList headers, std::string content_type) {
+  return
+      [=](const RecordedRequest&, int) { return http_reply(status, body, headers, content_type); };
+}
+
 std::string gzip(std::string_view data, std::size_t repeat) {
   z_stream z{};
   // 15 window bits + 16 selects the gzip wrapper rather than zlib's.

@@ -64,6 +64,10 @@ TlsIdentity make_self_signed_certificate(const std::string& dir, const std::stri
 // Picks the reply for the n-th request (0-based).
 using Handler = std::function<Reply(const RecordedRequest& request, int index)>;
 
+// A handler that answers every request with the same http_reply().
+Handler always(int status, std::string body, HeaderList headers = {},
+               std::string content_type = "application/json; charset=utf-8");
+
 // Serves each connection in its own thread; one request per connection.
 class LoopbackServer {
  public:
