@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -98,6 +100,32 @@ TEST_CASE("no memory for an input file is one error line and exit 1") {
   CHECK(r.status == 1);
   CHECK(r.out.empty());
   CHECK(r.err == "pcusage: error: --input: out of memory reading " + dir.at("big.json") + "\n");
+#endif
+}
+
+TEST_CASE("no memory for a response body is one error line and exit 1, not retried") {
+#if defined(__SANITIZE_ADDRESS__)
+  SUCCEED("a sanitizer's shadow memory does not fit under a small ulimit -v");
+#else
+  // 64 MB without Content-Length under a 48 MB address-space limit: the body buffer cannot grow.
+  LoopbackServer server([](const RecordedRequest&, int) {
+    Reply reply;
+    reply.chunks.push_back(
+        {std::chrono::milliseconds(0),
+         "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + std::string(64u << 20, ' ')});
+    return reply;
+  });
+  REQUIRE(server.port() != 0);
+  std::map<std::string, std::string> env = base_env();
+  env["PCUSAGE_TOKEN"] = kToken;
+  const std::string command = "ulimit -v 49152; exec " + std::string(PCUSAGE_BINARY) +
+                              " --base-url " + server.url() + " --max-response-bytes 1G";
+  const ProcessResult r = run_process({"/bin/sh", "-c", command}, env);
+  CHECK(r.status == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err.rfind("pcusage: error: request failed: out of memory for the response body", 0) == 0);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(server.requests().size() == 1);
 #endif
 }
 
