@@ -18,6 +18,7 @@
 #include "support/helpers.h"
 #include "support/loopback_server.h"
 #include "support/nghttpd_server.h"
+#include "support/run_pcusage.h"
 
 namespace pcusage {
 namespace {
@@ -37,6 +38,27 @@ std::size_t occurrences(const std::string& text, const std::string& needle) {
     ++count;
   }
   return count;
+}
+
+// What nghttpd's `log` must show when the requests for `paths` (queries aside) shared one
+// connection: one TLS handshake, which chose h2 by ALPN, and one session carrying each request
+// as its own stream.
+void check_one_http2_connection(const std::string& log, const std::set<std::string>& paths) {
+  INFO(log.substr(0, 4000));
+  CHECK(occurrences(log, "SSL/TLS handshake completed") == 1);
+  CHECK(occurrences(log, "The negotiated protocol: h2") == 1);
+  const std::vector<Http2Request> requests = test::http2_requests(log);
+  REQUIRE(requests.size() == paths.size());
+  std::set<int> sessions, streams;
+  std::set<std::string> received;
+  for (const Http2Request& request : requests) {
+    sessions.insert(request.session);
+    streams.insert(request.stream);
+    received.insert(request.path.substr(0, request.path.find('?')));
+  }
+  CHECK(sessions.size() == 1);
+  CHECK(streams.size() == paths.size());
+  CHECK(received == paths);
 }
 
 // Several customers' pages, as the fan-out asks for them with --concurrency 8.
@@ -88,24 +110,47 @@ TEST_CASE("exchanges started together share one HTTP/2 connection over TLS", "[h
   }
   CHECK(answered.size() == kExchanges);
 
-  const std::string log = server.stop();
-  INFO(log.substr(0, 4000));
-  // One TLS handshake, which chose h2 by ALPN: one connection, speaking HTTP/2.
-  CHECK(occurrences(log, "SSL/TLS handshake completed") == 1);
-  CHECK(occurrences(log, "The negotiated protocol: h2") == 1);
-  // Every request arrived as its own stream of that one session.
-  const std::vector<Http2Request> requests = test::http2_requests(log);
-  REQUIRE(requests.size() == kExchanges);
-  std::set<int> sessions, streams;
+  check_one_http2_connection(server.stop(), answered);
+}
+
+// The fan-out itself: the binary with --concurrency 8 over 8 customers.
+TEST_CASE("the fan-out over customers shares one HTTP/2 connection", "[http2][e2e]") {
+  test::TempDir dir("pcusage-test-http2");
+  const test::TlsIdentity identity = test::make_self_signed_certificate(dir.path, "server");
+  REQUIRE_FALSE(identity.cert_file.empty());
+  const std::string docs = dir.path + "/docs";
   std::set<std::string> paths;
-  for (const Http2Request& request : requests) {
-    sessions.insert(request.session);
-    streams.insert(request.stream);
-    paths.insert(request.path.substr(0, request.path.find('?')));
+  std::vector<std::string> ids;
+  for (int i = 1; i <= 8; ++i) {
+    const std::string id =
+        "0000000" + std::to_string(i) + "-c0de-4000-8000-00000000000" + std::to_string(i);
+    const std::string path = "/v1/customers/" + id + "/analytics/licenses/usage";
+    std::filesystem::create_directories(docs + path.substr(0, path.rfind('/')));
+    std::ofstream(docs + path, std::ios::binary)
+        << R"({"totalCount":1,"items":[{"customerName":"CUSTOMER )" << i
+        << R"(","productName":"E3","licensesActive":)" << 10 + i << "}]}";
+    ids.push_back(id);
+    paths.insert(path);
   }
-  CHECK(sessions.size() == 1);
-  CHECK(streams.size() == kExchanges);
-  CHECK(paths == answered);
+
+  NghttpdServer server(PCUSAGE_NGHTTPD, docs, identity);
+  REQUIRE(server.port() != 0);
+  std::vector<std::string> args = {
+      "usage",         "--base-url", server.url(), "--token", "tok", "--cacert", identity.cert_file,
+      "--concurrency", "8",          "-o",         "csv"};
+  for (const std::string& id : ids) args.insert(args.end(), {"--customer", id});
+  const test::ProcessResult r = test::run_pcusage(args);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  // A header line, then one row per customer in the order given.
+  std::size_t at = r.out.find('\n');
+  for (const std::string& id : ids) {
+    const std::size_t row = r.out.find('\n' + id + ',', at);
+    CHECK(row == at);
+    at = r.out.find('\n', at + 1);
+  }
+  CHECK(at == r.out.size() - 1);
+  check_one_http2_connection(server.stop(), paths);
 }
 
 }  // namespace
