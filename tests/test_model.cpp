@@ -74,12 +74,12 @@ std::vector<std::string> column_texts(const Dataset& data, const std::string& na
     const Node* node = lookup(data, item, column);
     if (node == nullptr) {
       out.emplace_back("-");
-    } else if (node->kind == Kind::kNull) {
+    } else if (node->kind() == Kind::kNull) {
       out.emplace_back("null");
-    } else if (node->kind == Kind::kTrue || node->kind == Kind::kFalse) {
-      out.emplace_back(node->kind == Kind::kTrue ? "true" : "false");
-    } else if (node->kind == Kind::kArray || node->kind == Kind::kObject) {
-      out.emplace_back(node->kind == Kind::kArray ? "[" : "{");
+    } else if (node->kind() == Kind::kTrue || node->kind() == Kind::kFalse) {
+      out.emplace_back(node->kind() == Kind::kTrue ? "true" : "false");
+    } else if (node->kind() == Kind::kArray || node->kind() == Kind::kObject) {
+      out.emplace_back(node->kind() == Kind::kArray ? "[" : "{");
     } else {
       out.emplace_back(node->str());
     }
@@ -91,9 +91,9 @@ std::vector<std::string> column_texts(const Dataset& data, const std::string& na
 std::vector<std::string> member_names(const Dataset& data, std::uint32_t object) {
   std::vector<std::string> out;
   std::uint32_t child = object + 1;
-  for (std::uint32_t i = 0; i < data.nodes()[object].size; ++i) {
-    out.emplace_back(data.key_name(data.nodes()[child].key));
-    child += data.nodes()[child].span;
+  for (std::uint32_t i = 0; i < data.nodes()[object].size(); ++i) {
+    out.emplace_back(data.key_name(data.nodes()[child].key()));
+    child += data.nodes()[child].span();
   }
   return out;
 }
@@ -129,7 +129,7 @@ TEST_CASE("the seed response parses into its items and fields") {
   CHECK(column_texts(data, "workloadName") == std::vector<std::string>{"Exchange", "SharePoint"});
   CHECK(column_texts(data, "proratedLicensesUsagePercent") ==
         std::vector<std::string>{"0.0", "0.25"});
-  CHECK(cell(data, 0, "proratedLicensesUsagePercent")->kind == Kind::kNumber);
+  CHECK(cell(data, 0, "proratedLicensesUsagePercent")->kind() == Kind::kNumber);
   CHECK(column_texts(data, "attributes.objectType") ==
         std::vector<std::string>{"LicenseUsageInsight", "LicenseUsageInsight"});
   CHECK(member_names(data, data.items()[0]) ==
@@ -143,25 +143,76 @@ TEST_CASE("nodes form a flat pre-order arena with sizes, spans and keys") {
   REQUIRE(data.items().size() == 1);
   const std::vector<Node>& n = data.nodes();
   const std::uint32_t i = data.items()[0];
-  CHECK(n[i].kind == Kind::kObject);
-  CHECK(n[i].size == 2);
-  CHECK(n[i].span == 6);
-  CHECK(n[i].key == kNoKey);
-  CHECK(n[i + 1].kind == Kind::kArray);
-  CHECK(data.key_name(n[i + 1].key) == "a");
-  CHECK(n[i + 1].size == 2);
-  CHECK(n[i + 1].span == 4);
+  CHECK(n[i].kind() == Kind::kObject);
+  CHECK(n[i].size() == 2);
+  CHECK(n[i].span() == 6);
+  CHECK(n[i].key() == kNoKey);
+  CHECK(n[i + 1].kind() == Kind::kArray);
+  CHECK(data.key_name(n[i + 1].key()) == "a");
+  CHECK(n[i + 1].size() == 2);
+  CHECK(n[i + 1].span() == 4);
   CHECK(n[i + 2].str() == "1");
-  CHECK(n[i + 2].key == kNoKey);
-  CHECK(n[i + 3].kind == Kind::kObject);
-  CHECK(n[i + 3].span == 2);
-  CHECK(n[i + 4].kind == Kind::kTrue);
-  CHECK(data.key_name(n[i + 4].key) == "b");
+  CHECK(n[i + 2].key() == kNoKey);
+  CHECK(n[i + 3].kind() == Kind::kObject);
+  CHECK(n[i + 3].span() == 2);
+  CHECK(n[i + 4].kind() == Kind::kTrue);
+  CHECK(data.key_name(n[i + 4].key()) == "b");
   CHECK(n[i + 5].str() == "x");
-  CHECK(data.key_name(n[i + 5].key) == "c");
-  CHECK(data.find_key("c") == n[i + 5].key);
+  CHECK(data.key_name(n[i + 5].key()) == "c");
+  CHECK(data.find_key("c") == n[i + 5].key());
   CHECK(data.find_key("never") == kNoKey);
-  CHECK(sizeof(Node) <= 24);
+  CHECK(sizeof(Node) == 16);
+}
+
+TEST_CASE("a node keeps any key id and kind in 16 bytes; a scalar's span is 1") {
+  const char text[] = "abc";
+  const Node last = Node::scalar(Kind::kString, text, 3, kMaxKeys - 1);
+  CHECK(last.kind() == Kind::kString);
+  CHECK(last.key() == 0xFFFFFEu);
+  CHECK(last.span() == 1);
+  CHECK(last.str() == "abc");
+  Node array = Node::container(Kind::kArray, kNoKey);
+  CHECK(array.kind() == Kind::kArray);
+  CHECK(array.key() == 0xFFFFFFu);
+  CHECK(array.span() == 1);
+  CHECK(array.size() == 0);
+  array.add_child();
+  array.set_span(5);
+  CHECK(array.size() == 1);
+  CHECK(array.span() == 5);
+  CHECK(Node::scalar(Kind::kNull, nullptr, 0, 7).key() == 7);
+  CHECK(Node::scalar(Kind::kNull, nullptr, 0, 7).span() == 1);
+}
+
+TEST_CASE("more distinct member names than key ids are refused with exit 7") {
+  CHECK(Dataset().max_keys() == 16777215u);
+  CHECK(kNoKey == 16777215u);
+
+  Dataset keys(2);
+  CHECK(keys.intern("x") == 0);
+  CHECK(keys.intern("y") == 1);
+  CHECK(keys.intern("z") == kNoKey);
+  CHECK(keys.intern("x") == 0);
+  CHECK(keys.find_key("z") == kNoKey);
+
+  // Three names fit, whatever page and depth they come in; a fourth fails the page.
+  Dataset data(3);
+  parse_into(data, items_body(R"({"a":1,"b":{"a":2}})"));
+  parse_into(data, items_body(R"({"c":[{"b":3}],"a":4})"));
+  const std::size_t nodes = data.nodes().size();
+  Result<PageInfo> page = parse_page(ByteBuffer(items_body(R"({"a":5,"b":{"d":6}})")), data);
+  REQUIRE_FALSE(page.ok());
+  CHECK(page.error().code == ExitCode::kInvalid);
+  CHECK(page.error().message == "invalid response: more than 3 distinct member names");
+  CHECK(data.nodes().size() == nodes);
+  CHECK(column_texts(data, "a") == std::vector<std::string>{"1", "4"});
+
+  // Naming items after their customer needs two more names.
+  Dataset named(2);
+  parse_into(named, items_body(R"({"a":1,"customerId":"old"})"));
+  CHECK_FALSE(named.prepend_strings(0, {{"customerId", "c1"}, {"customerName", "n1"}}));
+  CHECK(column_texts(named, "customerId") == std::vector<std::string>{"old"});
+  CHECK(too_many_keys(named).message == "invalid response: more than 2 distinct member names");
 }
 
 TEST_CASE("an empty items array is a valid, empty page") {
@@ -178,15 +229,15 @@ TEST_CASE("unknown fields and duplicate keys are kept in received order") {
   CHECK(member_names(data, data.items()[0]) ==
         std::vector<std::string>{"z", "workloadName", "z", "newThing"});
   CHECK(cell(data, 0, "z")->str() == "1");  // the first duplicate wins on lookup
-  CHECK(cell(data, 0, "newThing.x")->kind == Kind::kArray);
-  CHECK(cell(data, 0, "newThing.x")->size == 2);
+  CHECK(cell(data, 0, "newThing.x")->kind() == Kind::kArray);
+  CHECK(cell(data, 0, "newThing.x")->size() == 2);
 }
 
 TEST_CASE("missing and null fields are told apart") {
   Dataset data;
   parse_into(data, items_body(R"({"a":null},{})"));
   REQUIRE(cell(data, 0, "a") != nullptr);
-  CHECK(cell(data, 0, "a")->kind == Kind::kNull);
+  CHECK(cell(data, 0, "a")->kind() == Kind::kNull);
   CHECK(cell(data, 1, "a") == nullptr);
 }
 
@@ -196,14 +247,14 @@ TEST_CASE("numbers keep their exact text in every JSON form") {
                                   "s":"123"})"));
   const Node* array = cell(data, 0, "n");
   REQUIRE(array != nullptr);
-  REQUIRE(array->size == 7);
+  REQUIRE(array->size() == 7);
   const std::vector<std::string> expected = {
       "0", "-0", "0.0", "1e-7", "1E+2", "-12.5e10", "12345678901234567890"};
   for (std::size_t k = 0; k < expected.size(); ++k) {
-    CHECK(array[1 + k].kind == Kind::kNumber);
+    CHECK(array[1 + k].kind() == Kind::kNumber);
     CHECK(array[1 + k].str() == expected[k]);
   }
-  CHECK(cell(data, 0, "s")->kind == Kind::kString);
+  CHECK(cell(data, 0, "s")->kind() == Kind::kString);
   CHECK(cell(data, 0, "s")->str() == "123");
 }
 
@@ -346,7 +397,7 @@ TEST_CASE("nesting up to the limit parses; deeper is refused, never crashes") {
     parse_into(data, items_body("{\"deep\":" + nested("[", "1", "]", kItemRoom) + ",\"after\":2}"));
     const Node* deep = cell(data, 0, "deep");
     REQUIRE(deep != nullptr);
-    CHECK(deep->span == kItemRoom + 1);
+    CHECK(deep->span() == kItemRoom + 1);
     CHECK(cell(data, 0, "after")->str() == "2");
     CHECK(names_of(all_columns(data)) == std::vector<std::string>{"deep", "after"});
     sort_items(data, column_for(data, "deep"), false);
@@ -487,7 +538,7 @@ TEST_CASE("dotted names reach nested fields") {
   CHECK(lookup(data, data.items()[0], column)->str() == "deep");
   CHECK(lookup(data, data.items()[1], column) == nullptr);  // "a" is not an object there
   CHECK(cell(data, 0, "s.b") == nullptr);                   // nor is a string
-  CHECK(cell(data, 0, "a.b")->kind == Kind::kObject);
+  CHECK(cell(data, 0, "a.b")->kind() == Kind::kObject);
   CHECK(column_for(data, "a.zzz").path.empty());  // a name no member has
 }
 
@@ -590,12 +641,12 @@ TEST_CASE("kinds sort numbers, strings, booleans, then arrays and objects") {
   sort_items(data, column_for(data, "v"), false);
   CHECK(column_texts(data, "v") ==
         std::vector<std::string>{"9", "B", "b", "é", "false", "true", "[", "{", "{", "-", "null"});
-  CHECK(lookup(data, data.items()[7], column_for(data, "v"))->size == 1);
-  CHECK(data.key_name(lookup(data, data.items()[7], column_for(data, "v"))[1].key) == "j");
+  CHECK(lookup(data, data.items()[7], column_for(data, "v"))->size() == 1);
+  CHECK(data.key_name(lookup(data, data.items()[7], column_for(data, "v"))[1].key()) == "j");
   sort_items(data, column_for(data, "v"), true);
   CHECK(column_texts(data, "v") ==
         std::vector<std::string>{"{", "{", "[", "true", "false", "é", "b", "B", "9", "-", "null"});
-  CHECK(data.key_name(lookup(data, data.items()[0], column_for(data, "v"))[1].key) == "k");
+  CHECK(data.key_name(lookup(data, data.items()[0], column_for(data, "v"))[1].key()) == "k");
 }
 
 TEST_CASE("arrays and objects sort by their compact JSON") {
@@ -606,7 +657,7 @@ TEST_CASE("arrays and objects sort by their compact JSON") {
   std::vector<std::string> shapes;
   for (std::uint32_t item : data.items()) {
     const Node* v = lookup(data, item, column_for(data, "v"));
-    shapes.push_back(std::to_string(v->size) + "/" + std::to_string(v->span));
+    shapes.push_back(std::to_string(v->size()) + "/" + std::to_string(v->span()));
   }
   // Byte order of the texts: [1,2] < [1,[2]] < [] < {"a":"x y"} < {"a":"x\u000ay"} < {}; the
   // newline is escaped, so it sorts after the space rather than before it.

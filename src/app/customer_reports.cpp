@@ -13,7 +13,8 @@ namespace {
 // The text of `item`'s field at `column`, or empty.
 std::string text_at(const Dataset& data, std::uint32_t item, const Column& column) {
   const Node* node = lookup(data, item, column);
-  return node != nullptr && node->kind == Kind::kString ? std::string(node->str()) : std::string();
+  return node != nullptr && node->kind() == Kind::kString ? std::string(node->str())
+                                                          : std::string();
 }
 
 Error naming(const std::string& id, Error error) {
@@ -73,9 +74,12 @@ Result<CustomerRows> fetch_customer_reports(HttpClient& client, const FetchSetti
       std::string name = customers[i].name;
       if (name.empty() && name_key != kNoKey) {
         const Node* own = data.member(data.items()[position], name_key);
-        if (own != nullptr && own->kind == Kind::kString) name = std::string(own->str());
+        if (own != nullptr && own->kind() == Kind::kString) name = std::string(own->str());
       }
-      data.prepend_strings(position, {{"customerId", customers[i].id}, {"customerName", name}});
+      if (!data.prepend_strings(position,
+                                {{"customerId", customers[i].id}, {"customerName", name}})) {
+        return too_many_keys(data);
+      }
     }
   }
   rows.data = std::move(data);

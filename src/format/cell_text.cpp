@@ -136,7 +136,7 @@ void scan_table_text(std::string_view text, Plain&& plain, Escaped&& escaped) {
 Cell cell_of(const Dataset& data, const Node* node, std::string& scratch) {
   Cell cell;
   if (node == nullptr) return cell;
-  switch (node->kind) {
+  switch (node->kind()) {
     case Kind::kNull:
       break;
     case Kind::kFalse:

@@ -130,7 +130,7 @@ std::vector<Column> all_columns(const Dataset& data) {
   std::vector<std::uint32_t> items = data.items();
   std::sort(items.begin(), items.end());
   for (std::uint32_t item : items) {
-    stack.push_back({item + 1, nodes[item].size, PathTree::kRoot});
+    stack.push_back({item + 1, nodes[item].size(), PathTree::kRoot});
     while (!stack.empty()) {
       Frame& frame = stack.back();
       if (frame.remaining == 0) {
@@ -139,11 +139,11 @@ std::vector<Column> all_columns(const Dataset& data) {
       }
       const std::uint32_t at = frame.next;
       const Node& node = nodes[at];
-      frame.next += node.span;
+      frame.next += node.span();
       --frame.remaining;
-      const std::uint32_t path = tree.child(frame.path, node.key);
-      if (node.kind == Kind::kObject && node.size > 0 && stack.size() < kMaxFlattenDepth) {
-        stack.push_back({at + 1, node.size, path});  // invalidates `frame`
+      const std::uint32_t path = tree.child(frame.path, node.key());
+      if (node.kind() == Kind::kObject && node.size() > 0 && stack.size() < kMaxFlattenDepth) {
+        stack.push_back({at + 1, node.size(), path});  // invalidates `frame`
       } else {
         tree.add_leaf(data, path, out);
       }

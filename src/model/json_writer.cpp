@@ -98,7 +98,7 @@ class ArenaJsonWriter {
   template <typename Out>
   void write(std::uint32_t root, bool pretty, std::size_t level, Out& out) {
     const std::vector<Node>& nodes = m_data.nodes();
-    const std::uint32_t end = root + nodes[root].span;
+    const std::uint32_t end = root + nodes[root].span();
     m_stack.clear();
     for (std::uint32_t i = root; i < end; ++i) {
       const Node& node = nodes[i];
@@ -109,11 +109,11 @@ class ArenaJsonWriter {
         parent.first = false;
         if (pretty) new_line(2 * (level + m_stack.size()), out);
         if (parent.object) {
-          out.write(key_text(node.key));
+          out.write(key_text(node.key()));
           if (pretty) out.put(' ');
         }
       }
-      switch (node.kind) {
+      switch (node.kind()) {
         case Kind::kNull:
           out.write("null");
           break;
@@ -131,13 +131,13 @@ class ArenaJsonWriter {
           break;
         case Kind::kArray:
         case Kind::kObject: {
-          const bool object = node.kind == Kind::kObject;
-          if (node.size == 0) {
+          const bool object = node.kind() == Kind::kObject;
+          if (node.size() == 0) {
             out.write(object ? "{}" : "[]");
             break;
           }
           out.put(object ? '{' : '[');
-          m_stack.push_back(OpenContainer{node.size, object, true});
+          m_stack.push_back(OpenContainer{node.size(), object, true});
           continue;
         }
       }

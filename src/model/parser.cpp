@@ -28,6 +28,9 @@ constexpr unsigned kParseFlags = rapidjson::kParseInsituFlag |
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
+// Node indices, string lengths and child counts are 32-bit.
+constexpr std::size_t kMaxNodes = 0xFFFFFFFFu;
+
 constexpr std::uint64_t kOnes = 0x0101010101010101u;
 constexpr std::uint64_t kHighBits = 0x8080808080808080u;
 
@@ -227,7 +230,7 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
     if (!m_open.empty()) {
       const std::uint32_t index = add_node(kind, nullptr, 0);
       m_open.push_back(index);
-      m_previous = first_member_context(m_nodes[index].key);
+      m_previous = first_member_context(m_nodes[index].key());
       return true;
     }
     if (m_skip > 0) {
@@ -250,7 +253,7 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
       case Slot::kItem: {
         if (!object) return fail_item();
         const auto index = static_cast<std::uint32_t>(m_nodes.size());
-        m_nodes.push_back(Node{nullptr, 0, 1, kNoKey, Kind::kObject});
+        m_nodes.push_back(Node::container(Kind::kObject, kNoKey));
         m_data.items().push_back(index);
         ++m_page.item_count;
         m_open.push_back(index);
@@ -276,7 +279,7 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
   bool end() {
     if (!m_open.empty()) {
       Node& node = m_nodes[m_open.back()];
-      node.span = static_cast<std::uint32_t>(m_nodes.size() - m_open.back());
+      node.set_span(static_cast<std::uint32_t>(m_nodes.size() - m_open.back()));
       m_open.pop_back();
       return true;
     }
@@ -355,6 +358,10 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
     } else {
       if (!is_clean_utf8(name.data(), name.size())) return fail_string(name.data(), name.size());
       m_key = m_data.intern(name);
+      if (m_key == kNoKey) {
+        m_error = too_many_keys(m_data).message;
+        return false;
+      }
       guess = m_key;
     }
     m_previous = after_key_context(m_key);
@@ -363,11 +370,15 @@ class PageHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PageH
 
   std::uint32_t add_node(Kind kind, const char* s, std::uint32_t n) {
     Node& parent = m_nodes[m_open.back()];
-    ++parent.size;
-    const std::uint32_t key = parent.kind == Kind::kObject ? m_key : kNoKey;
+    parent.add_child();
+    const std::uint32_t key = parent.kind() == Kind::kObject ? m_key : kNoKey;
     const auto index = static_cast<std::uint32_t>(m_nodes.size());
-    const char* text = s == nullptr ? nullptr : m_compactor.keep(s, n);
-    m_nodes.push_back(Node{text, n, 1, key, kind});
+    if (kind == Kind::kArray || kind == Kind::kObject) {
+      m_nodes.push_back(Node::container(kind, key));
+    } else {
+      const char* text = s == nullptr ? nullptr : m_compactor.keep(s, n);
+      m_nodes.push_back(Node::scalar(kind, text, n, key));
+    }
     return index;
   }
 
@@ -488,8 +499,8 @@ Shape saved_shape(const ByteBuffer& text, std::size_t from) {
 
 // Parses `text`, already adopted by `into`, appending its items.
 Result<PageInfo> parse_adopted(ByteBuffer& text, Dataset& into, bool saved) {
-  // Node indices, string lengths and child counts are 32-bit; a body has at most one node a byte.
-  if (text.size() + into.nodes().size() >= kNoKey) return invalid("too large");
+  // A body has at most one node a byte.
+  if (text.size() + into.nodes().size() >= kMaxNodes) return invalid("too large");
   // RapidJSON would stop at a raw NUL as if the body ended there, accepting whatever follows.
   if (!reserve_nodes(text, into.nodes())) {
     // Searching a sized buffer for a NUL: nothing is copied, so no terminator is missing.

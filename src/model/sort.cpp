@@ -139,9 +139,9 @@ void set_number(std::string_view text, SortKey& key) {
 // The key of `node` (nullptr when missing), its text appended to `texts`.
 SortKey make_key(const Dataset& data, const Node* node, std::string& texts) {
   SortKey key;
-  if (node == nullptr || node->kind == Kind::kNull) return key;
+  if (node == nullptr || node->kind() == Kind::kNull) return key;
   key.at = texts.size();
-  switch (node->kind) {
+  switch (node->kind()) {
     case Kind::kNumber:
       key.rank = Rank::kNumber;
       texts += node->str();
@@ -154,7 +154,7 @@ SortKey make_key(const Dataset& data, const Node* node, std::string& texts) {
     case Kind::kFalse:
     case Kind::kTrue:
       key.rank = Rank::kBool;
-      key.prefix = node->kind == Kind::kTrue ? 1 : 0;
+      key.prefix = node->kind() == Kind::kTrue ? 1 : 0;
       break;
     default:  // arrays and objects
       key.rank = Rank::kContainer;
