@@ -95,7 +95,7 @@ TEST_CASE("refresh-token sign-in with rotation") {
   CHECK((st.st_mode & 0777) == 0600);
 }
 
-TEST_CASE("no rotation leaves the file alone; expires_in as a number") {
+TEST_CASE("no rotation leaves the file alone, expires_in as a number") {
   Secrets s;
   struct stat before = {};
   stat(s.rt.c_str(), &before);
@@ -155,7 +155,7 @@ TEST_CASE("the sign-in answer must carry an access token") {
   CHECK(client.sent.size() == 1);
 }
 
-TEST_CASE("the sign-in uses the retry policy; outages keep exit 5") {
+TEST_CASE("the sign-in uses the retry policy, outages keep exit 5") {
   Secrets s;
   FakeClient client({response(500, "", {{"Retry-After", "0"}}),
                      response(200, R"({"access_token":"at"})"), response(200, kItems)});
@@ -223,7 +223,7 @@ TEST_CASE("the sign-in needs a tenant and a client id") {
   CHECK(o.err.find("--tenant") != std::string::npos);
 }
 
-TEST_CASE("source order: one explicit source; then PCUSAGE_TOKEN; then the environment's sign-in") {
+TEST_CASE("source order: one explicit source, then PCUSAGE_TOKEN, then the environment's sign-in") {
   Secrets s;
   FakeClient client;
   auto o = run_app(client, {"--token", "a", "--token-command", "echo b"});

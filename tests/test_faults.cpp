@@ -72,7 +72,7 @@ TEST_CASE("429 with Retry-After: 1, then 200: waited, and quiet") {
   CHECK(reqs[0].header("MS-RequestId") != reqs[1].header("MS-RequestId"));
 }
 
-TEST_CASE("Retry-After as an HTTP date; a date in the past means no wait") {
+TEST_CASE("Retry-After as an HTTP date, a date in the past means no wait") {
   const std::string past = http_date(std::time(nullptr) - 3600);
   LoopbackServer server([past](const RecordedRequest&, int n) {
     if (n == 0) return http_reply(503, "", {{"Retry-After", past}});

@@ -227,7 +227,7 @@ TEST_CASE("option --input reads -o json and -o ndjson output back, giving the sa
   }
 }
 
-TEST_CASE("saved shapes: array, lines, response; a service response must still be an object") {
+TEST_CASE("saved shapes: array, lines, response, a service response must still be an object") {
   Dataset data;
   REQUIRE(parse_saved(ByteBuffer(R"([{"a":1},{"a":2}])"), data).ok());
   CHECK(data.items().size() == 2);

@@ -164,7 +164,7 @@ TEST_CASE("nodes form a flat pre-order arena with sizes, spans and keys") {
   CHECK(sizeof(Node) == 16);
 }
 
-TEST_CASE("a node keeps any key id and kind in 16 bytes; a scalar's span is 1") {
+TEST_CASE("a node keeps any key id and kind in 16 bytes, a scalar's span is 1") {
   const char text[] = "abc";
   const Node last = Node::scalar(Kind::kString, text, 3, kMaxKeys - 1);
   CHECK(last.kind() == Kind::kString);
@@ -388,7 +388,7 @@ TEST_CASE("error messages never carry raw response bytes") {
   }
 }
 
-TEST_CASE("nesting up to the limit parses; deeper is refused, never crashes") {
+TEST_CASE("nesting up to the limit parses, deeper is refused, never crashes") {
   // The root is level 1, the items array 2, an item 3: a member's value may open 61 more.
   constexpr int kItemRoom = static_cast<int>(kMaxNestingDepth) - 3;
   const std::string refused = "invalid response: nested deeper than 64 levels";
@@ -413,8 +413,13 @@ TEST_CASE("nesting up to the limit parses; deeper is refused, never crashes") {
   }
   SECTION("100,000 levels anywhere are refused at level 65, without recursion") {
     constexpr int kDepth = 100000;
-    CHECK(parse_error(items_body(nested("[", "", "]", kDepth))).message == refused);
-    CHECK(parse_error(nested("[", "", "]", kDepth)).message == refused);
+    CHECK(parse_error(items_body("{\"a\":" + nested("[", "", "]", kDepth) + "}")).message ==
+          refused);
+    // An array where an item or the root should be is refused as soon as it opens.
+    CHECK(parse_error(items_body(nested("[", "", "]", kDepth))).message ==
+          "invalid response: item 0 is not an object");
+    CHECK(parse_error(nested("[", "", "]", kDepth)).message ==
+          "invalid response: the root is not an object");
     CHECK(parse_error(nested("{\"a\":", "1", "}", kDepth)).message == refused);
     CHECK(parse_error("{\"links\":" + nested("[", "", "]", kDepth) + ",\"items\":[{}]}").message ==
           refused);

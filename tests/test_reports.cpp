@@ -158,7 +158,7 @@ TEST_CASE("all customers: every page listed, names from the list, --concurrency 
   CHECK(o.out.find("CUSTOMER 0") == std::string::npos);  // the list's name replaces the row's
 }
 
-TEST_CASE("customers from a file: comments, blank lines, duplicates; bad lines and empty lists") {
+TEST_CASE("customers from a file: comments, blank lines, duplicates, bad lines and empty lists") {
   const std::string path = "/tmp/pcusage-test-ids-" + std::to_string(getpid());
   {
     std::ofstream f(path);
@@ -199,7 +199,7 @@ TEST_CASE("customers from a file: comments, blank lines, duplicates; bad lines a
   std::remove(path.c_str());
 }
 
-TEST_CASE("all or nothing by default; --keep-going prints the rest and exits 8") {
+TEST_CASE("all or nothing by default, --keep-going prints the rest and exits 8") {
   FakeClock clock;
   const std::string missing = "0000ffff-c0de-4000-8000-00000000ffff";
   FakeClient client(partner(3, 10, [](int) { return milliseconds(10); }), &clock);

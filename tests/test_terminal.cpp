@@ -123,7 +123,7 @@ TEST_CASE("table on a terminal fits its width: the terminal's size, or COLUMNS")
   std::remove(file.c_str());
 }
 
-TEST_CASE("csv and tsv on a terminal show control characters; pipes get every byte") {
+TEST_CASE("csv and tsv on a terminal show control characters, pipes get every byte") {
   const std::string input = std::string(PCUSAGE_BINARY) + ".terminal-test.json";
   {
     std::ofstream f(input, std::ios::binary);
