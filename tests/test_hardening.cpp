@@ -10,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -36,6 +37,14 @@ using namespace pcusage::test;
 namespace {
 
 const std::string kSeed = slurp(PCUSAGE_SOURCE_DIR "/examples/usage-response.json");
+
+// pcusage with `args` under a 48 MB address-space limit (ulimit -v): small enough for a few tens
+// of megabytes of data to exhaust. Not under a sanitizer, whose shadow memory alone is larger.
+ProcessResult run_in_48_mb(const std::string& args,
+                           const std::map<std::string, std::string>& env = base_env()) {
+  const std::string command = "ulimit -v 49152; exec " + std::string(PCUSAGE_BINARY) + " " + args;
+  return run_process({"/bin/sh", "-c", command}, env);
+}
 
 void require_failure(const ProcessResult& r, int status, const std::string& fragment) {
   INFO(r.err);
@@ -64,8 +73,8 @@ TEST_CASE("an exception is one internal error line and exit 1, not an abort") {
 #if defined(__SANITIZE_ADDRESS__)
   SUCCEED("a sanitizer's shadow memory does not fit under a small ulimit -v");
 #else
-  // Three million empty items (9 MB) need about 70 MB of nodes: under a 48 MB address-space
-  // limit the node arena fails to grow, std::bad_alloc.
+  // Three million empty items (9 MB) need 48 MB of nodes, more while the arena grows: under a
+  // 48 MB address-space limit the node arena fails to grow, std::bad_alloc.
   const TempDir dir;
   {
     std::ofstream items(dir.at("items.json"), std::ios::binary);
@@ -73,9 +82,8 @@ TEST_CASE("an exception is one internal error line and exit 1, not an abort") {
     for (int i = 0; i < 3000000; ++i) items << "{},";
     items << "{}]}";
   }
-  const std::string command = "ulimit -v 49152; exec " + std::string(PCUSAGE_BINARY) + " --input " +
-                              dir.at("items.json") + " --max-response-bytes 1G";
-  const ProcessResult r = run_process({"/bin/sh", "-c", command}, base_env());
+  const ProcessResult r =
+      run_in_48_mb("--input " + dir.at("items.json") + " --max-response-bytes 1G");
   INFO(r.err);
   CHECK(r.status == 1);
   CHECK(r.out.empty());
@@ -94,9 +102,8 @@ TEST_CASE("no memory for an input file is one error line and exit 1") {
     std::ofstream big(dir.at("big.json"), std::ios::binary);
     big << std::string(64u << 20, ' ');
   }
-  const std::string command = "ulimit -v 49152; exec " + std::string(PCUSAGE_BINARY) + " --input " +
-                              dir.at("big.json") + " --max-response-bytes 1G";
-  const ProcessResult r = run_process({"/bin/sh", "-c", command}, base_env());
+  const ProcessResult r =
+      run_in_48_mb("--input " + dir.at("big.json") + " --max-response-bytes 1G");
   CHECK(r.status == 1);
   CHECK(r.out.empty());
   CHECK(r.err == "pcusage: error: --input: out of memory reading " + dir.at("big.json") + "\n");
@@ -118,9 +125,8 @@ TEST_CASE("no memory for a response body is one error line and exit 1, not retri
   REQUIRE(server.port() != 0);
   std::map<std::string, std::string> env = base_env();
   env["PCUSAGE_TOKEN"] = kToken;
-  const std::string command = "ulimit -v 49152; exec " + std::string(PCUSAGE_BINARY) +
-                              " --base-url " + server.url() + " --max-response-bytes 1G";
-  const ProcessResult r = run_process({"/bin/sh", "-c", command}, env);
+  const ProcessResult r =
+      run_in_48_mb("--base-url " + server.url() + " --max-response-bytes 1G", env);
   CHECK(r.status == 1);
   CHECK(r.out.empty());
   CHECK(r.err.rfind("pcusage: error: request failed: out of memory for the response body", 0) == 0);
