@@ -38,6 +38,7 @@ namespace {
 
 const std::string kSeed = slurp(PCUSAGE_SOURCE_DIR "/examples/usage-response.json");
 
+#if !defined(__SANITIZE_ADDRESS__)
 // pcusage with `args` under a 48 MB address-space limit (ulimit -v): small enough for a few tens
 // of megabytes of data to exhaust. Not under a sanitizer, whose shadow memory alone is larger.
 ProcessResult run_in_48_mb(const std::string& args,
@@ -45,6 +46,7 @@ ProcessResult run_in_48_mb(const std::string& args,
   const std::string command = "ulimit -v 49152; exec " + std::string(PCUSAGE_BINARY) + " " + args;
   return run_process({"/bin/sh", "-c", command}, env);
 }
+#endif
 
 void require_failure(const ProcessResult& r, int status, const std::string& fragment) {
   INFO(r.err);
