@@ -70,10 +70,9 @@ Result<Dataset> load_input(const std::string& path, std::size_t max_bytes) {
       return make_error(ExitCode::kInvalid, "--input: larger than --max-response-bytes (" +
                                                 std::to_string(max_bytes) + " bytes)");
     }
-    if (failed->kind == ReadFailure::kNoMemory) {
-      return make_error(ExitCode::kInternal, "--input: out of memory reading " + path);
-    }
-    return make_error(ExitCode::kUsage, "--input: " + failed->message);
+    const bool no_memory = failed->kind == ReadFailure::kNoMemory;
+    return make_error(no_memory ? ExitCode::kInternal : ExitCode::kUsage,
+                      "--input: " + failed->message);
   }
   Dataset data;
   auto page = parse_saved(std::move(std::get<ByteBuffer>(body)), data);

@@ -35,7 +35,9 @@ std::variant<ByteBuffer, ReadError> read_bounded(const std::string& path, std::s
   const auto unreadable = [&](const std::string& why) {
     return ReadError{ReadFailure::kUnreadable, "cannot read " + name + ": " + why};
   };
-  const auto no_memory = [] { return ReadError{ReadFailure::kNoMemory, ""}; };
+  const auto no_memory = [&] {
+    return ReadError{ReadFailure::kNoMemory, "out of memory reading " + name};
+  };
   const int fd = is_stdin ? 0 : open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return unreadable(errno_text());
   const DescriptorGuard guard{is_stdin ? -1 : fd};
@@ -72,10 +74,8 @@ Result<std::string> read_source(const std::string& path, std::size_t max_bytes, 
     if (failed->kind == ReadFailure::kTooLarge) {
       return make_error(code, what + ": larger than " + std::to_string(max_bytes) + " bytes");
     }
-    if (failed->kind == ReadFailure::kNoMemory) {
-      return make_error(ExitCode::kInternal, what + ": out of memory reading " + path);
-    }
-    return make_error(code, what + ": " + failed->message);
+    const bool no_memory = failed->kind == ReadFailure::kNoMemory;
+    return make_error(no_memory ? ExitCode::kInternal : code, what + ": " + failed->message);
   }
   return std::string(std::get<ByteBuffer>(read).view());
 }

@@ -13,7 +13,8 @@ namespace pcusage {
 // Why read_bounded() failed.
 enum class ReadFailure { kUnreadable, kTooLarge, kNoMemory };
 
-// A failed read: its kind and, for kUnreadable, "cannot read PATH: REASON".
+// A failed read: its kind and, but for kTooLarge, what happened ("cannot read PATH: REASON", "out
+// of memory reading PATH").
 struct ReadError {
   ReadFailure kind = ReadFailure::kUnreadable;
   std::string message;
@@ -23,7 +24,7 @@ struct ReadError {
 std::variant<ByteBuffer, ReadError> read_bounded(const std::string& path, std::size_t max_bytes);
 
 // read_bounded() with its failures as errors with `code`: "<what>: cannot read PATH: REASON" or
-// "<what>: larger than N bytes".
+// "<what>: larger than N bytes"; no memory is ExitCode::kInternal whatever `code`.
 Result<std::string> read_source(const std::string& path, std::size_t max_bytes, ExitCode code,
                                 const std::string& what);
 

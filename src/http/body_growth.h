@@ -13,7 +13,7 @@ inline constexpr std::size_t kBodyGrowthStep = std::size_t{256} << 10;
 // (`needed` <= `limit`). It doubles, for few system calls, but never past `limit`, nor past a
 // declared Content-Length (`declared`, 0 when unknown) that the body has not outgrown: a server's
 // claim reserves at most one step beyond what arrived. Growing copies nothing (ByteBuffer), and
-// memory is used only as bytes arrive, so peak memory stays within the limit plus a page.
+// memory is used only as bytes arrive, so peak memory stays within the limit plus one huge page.
 inline std::size_t next_body_capacity(std::size_t capacity, std::size_t needed, std::size_t limit,
                                       std::size_t declared) {
   std::size_t target =
